@@ -1,0 +1,30 @@
+{
+  "targets": [
+    {
+      "target_name": "rnn_native",
+      "sources": [
+        "native/kernels/prediction.cc",
+        "native/kernels/rnn.cc",
+        "native/kernels/lstm.cc",
+        "native/binding/addon.cc",
+        "native/binding/rnn_binding.cc",
+        "native/binding/lstm_binding.cc",
+        "native/binding/activations_binding.cc"
+      ],
+      "include_dirs": [
+        "<!(node -p \"require('node-addon-api').include_dir\")",
+        "<!(node scripts/openblas.js include)"
+      ],
+      "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS"],
+      "cflags!": ["-fno-exceptions"],
+      "cflags_cc!": ["-fno-exceptions"],
+      "cflags_cc": ["-std=c++17", "-O3", "-Wall", "-Wextra"],
+      "libraries": ["-lopenblas"],
+      "xcode_settings": {
+        "GCC_ENABLE_CPP_EXCEPTIONS": "YES",
+        "CLANG_CXX_LANGUAGE_STANDARD": "c++17",
+        "OTHER_LDFLAGS": ["-L<!(node scripts/openblas.js lib)"]
+      }
+    }
+  ]
+}

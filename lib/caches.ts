@@ -1,0 +1,47 @@
+// The caches a forward pass returns and its backward pass takes back. Their state is private: nothing outside this
+// package can build, read or change it, so a backward pass always sees exactly what its forward pass left.
+import type { Tensor } from './tensor';
+import { describe } from './validate';
+
+export type CacheKind = 'rnnCell' | 'rnn' | 'lstmCell' | 'lstm';
+
+const producer: Record<CacheKind, string> = {
+  rnnCell: 'rnnCellForward',
+  rnn: 'rnnForward',
+  lstmCell: 'lstmCellForward',
+  lstm: 'lstmForward',
+};
+
+const token = Symbol('rnn-native cache');
+
+/** What a forward pass returns as `cache`/`caches`: pass it back to the matching backward pass unchanged. */
+export class Cache<K extends CacheKind, State> {
+  /** Which forward pass made it. */
+  readonly kind: K;
+  /** The forward pass's input: `x` (n_x, m, T) for a sequence, `xt` (n_x, m) for a cell. */
+  readonly x: Tensor;
+  readonly #state: State;
+
+  /** @hidden Made by the forward passes only. */
+  constructor(key: symbol, kind: K, x: Tensor, state: State) {
+    if (key !== token) throw new TypeError(`caches are made by ${producer[kind] ?? 'the forward passes'} only`);
+    this.kind = kind;
+    this.x = x;
+    this.#state = state;
+    Object.freeze(this);
+  }
+
+  /** The state of `value` if it is a cache of `kind`, else a TypeError naming `name` and what it is instead. */
+  static stateOf<K extends CacheKind, State>(value: unknown, kind: K, name: string): State {
+    if (typeof value === 'object' && value !== null && #state in value) {
+      const cache = value as Cache<CacheKind, unknown>;
+      if (cache.kind === kind) return cache.#state as State;
+      throw new TypeError(`${name} must be the ${name} that ${producer[kind]} returned, got the cache of ${producer[cache.kind]}`);
+    }
+    throw new TypeError(`${name} must be the ${name} that ${producer[kind]} returned, got ${describe(value)}`);
+  }
+}
+
+export function makeCache<K extends CacheKind, State>(kind: K, x: Tensor, state: State): Cache<K, State> {
+  return new Cache(token, kind, x, state);
+}

@@ -1,0 +1,17 @@
+// The ES module entry: the same functions as the CommonJS entry (index.ts), re-exported by name.
+import api from './index.js';
+
+export const {
+  rnnCellForward,
+  rnnForward,
+  rnnCellBackward,
+  rnnBackward,
+  lstmCellForward,
+  lstmForward,
+  lstmCellBackward,
+  lstmBackward,
+  softmax,
+  sigmoid,
+  toNested,
+} = api;
+export type * from './index.js';

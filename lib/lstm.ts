@@ -1,0 +1,240 @@
+// LSTM: one cell and whole sequences, forward and backward. A cell is a sequence of one step. The four gate
+// matrices are fused into one (4 n_a, n_a + n_x) matrix in the order f, i, c, o, so a step is one GEMM.
+import { Cache, makeCache } from './caches';
+import { native } from './native';
+import type { Float, FloatArrayConstructor, Tensor, TensorLike } from './tensor';
+import { checkIndexable, checkOptions, checkParams, dtypeOf, tensorArgument, throwShape, toTensor } from './validate';
+
+/** The notebook's LSTM parameters. Gate weights act on [a_prev; x_t]. Without `Wy` and `by` no prediction is computed. */
+export interface LstmParams {
+  /** (n_a, n_a + n_x): forget gate; defines n_a and n_x and the dtype of the call. */
+  Wf: TensorLike;
+  /** (n_a, 1) */
+  bf: TensorLike;
+  /** (n_a, n_a + n_x): update (input) gate. */
+  Wi: TensorLike;
+  /** (n_a, 1) */
+  bi: TensorLike;
+  /** (n_a, n_a + n_x): candidate cell value. */
+  Wc: TensorLike;
+  /** (n_a, 1) */
+  bc: TensorLike;
+  /** (n_a, n_a + n_x): output gate. */
+  Wo: TensorLike;
+  /** (n_a, 1) */
+  bo: TensorLike;
+  /** (n_y, n_a): hidden to prediction; defines n_y. */
+  Wy?: TensorLike;
+  /** (n_y, 1) */
+  by?: TensorLike;
+}
+
+export interface LstmForwardOptions {
+  /** (n_a, m) initial cell state; zeros when absent. */
+  c0?: TensorLike;
+}
+
+interface LstmState {
+  readonly dtype: FloatArrayConstructor;
+  readonly n_x: number;
+  readonly n_a: number;
+  readonly m: number;
+  readonly T: number;
+  /** (T, m, n_x) the input, time-major. */
+  readonly X: Float;
+  /** (T + 1, m, n_a) hidden and cell states, time-major, a0 and c0 first. */
+  readonly H: Float;
+  readonly C: Float;
+  /** (T, m, 4 n_a) the activated gates f, i, c̃, o of every step. */
+  readonly G: Float;
+  /** (4 n_a, n_a + n_x) the fused gate weights the forward pass used. */
+  readonly W: Float;
+}
+
+export type LstmCellCache = Cache<'lstmCell', LstmState>;
+export type LstmCaches = Cache<'lstm', LstmState>;
+
+export interface LstmCellForwardResult {
+  aNext: Tensor;
+  cNext: Tensor;
+  ytPred?: Tensor;
+  cache: LstmCellCache;
+}
+export interface LstmForwardResult {
+  a: Tensor;
+  y?: Tensor;
+  c: Tensor;
+  caches: LstmCaches;
+}
+export interface LstmGateGradients {
+  dWf: Tensor;
+  dWi: Tensor;
+  dWc: Tensor;
+  dWo: Tensor;
+  dbf: Tensor;
+  dbi: Tensor;
+  dbc: Tensor;
+  dbo: Tensor;
+}
+export interface LstmCellBackwardResult extends LstmGateGradients {
+  dxt: Tensor;
+  daPrev: Tensor;
+  dcPrev: Tensor;
+}
+export interface LstmBackwardResult extends LstmGateGradients {
+  dx: Tensor;
+  da0: Tensor;
+  /** (n_a, m) gradient of the initial cell state c0. */
+  dc0: Tensor;
+}
+
+const GATES = [
+  ['Wf', 'bf'],
+  ['Wi', 'bi'],
+  ['Wc', 'bc'],
+  ['Wo', 'bo'],
+] as const;
+
+interface LstmLayer {
+  dtype: FloatArrayConstructor;
+  n_x: number;
+  n_a: number;
+  n_y: number;
+  /** (4 n_a, n_a + n_x) = [Wf; Wi; Wc; Wo] */
+  W: Float;
+  /** (4 n_a) = [bf; bi; bc; bo] */
+  b: Float;
+  prediction: { Wy: Tensor; by: Tensor } | undefined;
+}
+
+function lstmLayer(params: unknown): LstmLayer {
+  const p = checkParams(params, 'LSTM', ['Wf', 'bf', 'Wi', 'bi', 'Wc', 'bc', 'Wo', 'bo'], ['Wy', 'by']);
+  const dtype = dtypeOf(p.Wf);
+  const Wf = toTensor(p.Wf, 'Wf', dtype);
+  const [rows, columns] = Wf.shape as [number, number];
+  if (Wf.shape.length !== 2 || columns <= rows) {
+    throwShape('Wf', 'n_a, n_a + n_x', ['n_a', 'n_a + n_x with n_x ≥ 1'], Wf.shape, '');
+  }
+  const n_a = rows;
+  const n_x = columns - rows;
+  const param = (name: string, symbols: string, expected: (number | string)[], origin: string) =>
+    tensorArgument(p[name], name, dtype, 'Wf', symbols, expected, origin);
+  const W = new dtype(4 * n_a * columns);
+  const b = new dtype(4 * n_a);
+  GATES.forEach(([weight, bias], gate) => {
+    const Wg = weight === 'Wf' ? Wf : param(weight, 'n_a, n_a + n_x', [n_a, columns], 'n_a and n_x come from Wf');
+    W.set(Wg.data, gate * n_a * columns);
+    b.set(param(bias, 'n_a, 1', [n_a, 1], 'n_a comes from Wf').data, gate * n_a);
+  });
+  if (p.Wy === undefined) return { dtype, n_x, n_a, n_y: 0, W, b, prediction: undefined };
+  const Wy = param('Wy', 'n_y, n_a', ['n_y', n_a], 'n_a comes from Wf');
+  const n_y = Wy.shape[0] as number;
+  const by = param('by', 'n_y, 1', [n_y, 1], 'n_y comes from Wy');
+  return { dtype, n_x, n_a, n_y, W, b, prediction: { Wy, by } };
+}
+
+/** Runs the native forward pass over x (n_x, m, T) from a0, c0 (n_a, m); c0 undefined means zeros. */
+function forward(layer: LstmLayer, x: Tensor, a0: Tensor, c0: Tensor | undefined, m: number, T: number) {
+  const { dtype, n_x, n_a, n_y, prediction } = layer;
+  checkIndexable('T·m', T * m);
+  checkIndexable('4·n_a', 4 * n_a);
+  const a = new dtype(n_a * m * T);
+  const c = new dtype(n_a * m * T);
+  const y = prediction ? new dtype(n_y * m * T) : null;
+  const X = new dtype(T * m * n_x);
+  const H = new dtype((T + 1) * m * n_a);
+  const C = new dtype((T + 1) * m * n_a);
+  const G = new dtype(T * m * 4 * n_a);
+  native.lstmForward(a, c, y, X, H, C, G, x.data, a0.data, c0?.data ?? null, layer.W, layer.b,
+    prediction?.Wy.data ?? null, prediction?.by.data ?? null, n_x, n_a, n_y, m, T);
+  const state: LstmState = { dtype, n_x, n_a, m, T, X, H, C, G, W: layer.W };
+  return { a, c, y, state };
+}
+
+/** Runs the native backward pass over da (n_a, m, Tb), with dcLast (n_a, m) the gradient of the last cell state. */
+function backward(state: LstmState, da: Tensor, dcLast: Tensor | undefined, Tb: number) {
+  const { dtype, n_x, n_a, m } = state;
+  const columns = n_a + n_x;
+  const dx = new dtype(n_x * m * Tb);
+  const da0 = new dtype(n_a * m);
+  const dc0 = new dtype(n_a * m);
+  const dW = new dtype(4 * n_a * columns);
+  const db = new dtype(4 * n_a);
+  native.lstmBackward(dx, da0, dc0, dW, db, da.data, dcLast?.data ?? null, state.X, state.H, state.C, state.G,
+    state.W, n_x, n_a, m, Tb);
+  // The four gates' gradients are row blocks of the fused dW and db: views, no copies.
+  const weight = (gate: number): Tensor => ({ data: dW.subarray(gate * n_a * columns, (gate + 1) * n_a * columns), shape: [n_a, columns] });
+  const bias = (gate: number): Tensor => ({ data: db.subarray(gate * n_a, (gate + 1) * n_a), shape: [n_a, 1] });
+  const gradients: LstmGateGradients = {
+    dWf: weight(0), dWi: weight(1), dWc: weight(2), dWo: weight(3),
+    dbf: bias(0), dbi: bias(1), dbc: bias(2), dbo: bias(3),
+  };
+  return { dx, da0: { data: da0, shape: [n_a, m] }, dc0: { data: dc0, shape: [n_a, m] }, gradients };
+}
+
+/** One step from xt (n_x, m), aPrev and cPrev (n_a, m): aNext, cNext and ytPred = softmax(Wy aNext + by). */
+export function lstmCellForward(xt: TensorLike, aPrev: TensorLike, cPrev: TensorLike, params: LstmParams): LstmCellForwardResult {
+  const layer = lstmLayer(params);
+  const { dtype, n_x, n_a, n_y } = layer;
+  const x = tensorArgument(xt, 'xt', dtype, 'Wf', 'n_x, m', [n_x, 'm'], 'n_x comes from Wf');
+  const m = x.shape[1] as number;
+  const origin = 'n_a comes from Wf, m from xt';
+  const a0 = tensorArgument(aPrev, 'aPrev', dtype, 'Wf', 'n_a, m', [n_a, m], origin);
+  const c0 = tensorArgument(cPrev, 'cPrev', dtype, 'Wf', 'n_a, m', [n_a, m], origin);
+  const { a, c, y, state } = forward(layer, x, a0, c0, m, 1);
+  const result: LstmCellForwardResult = {
+    aNext: { data: a, shape: [n_a, m] },
+    cNext: { data: c, shape: [n_a, m] },
+    cache: makeCache('lstmCell', x, state),
+  };
+  if (y) result.ytPred = { data: y, shape: [n_y, m] };
+  return result;
+}
+
+/** The whole sequence x (n_x, m, T) from a0 (n_a, m) and c0 (zeros unless given): a, c (n_a, m, T), y (n_y, m, T). */
+export function lstmForward(x: TensorLike, a0: TensorLike, params: LstmParams, opts?: LstmForwardOptions): LstmForwardResult {
+  const layer = lstmLayer(params);
+  const { dtype, n_x, n_a, n_y } = layer;
+  const input = tensorArgument(x, 'x', dtype, 'Wf', 'n_x, m, T', [n_x, 'm', 'T'], 'n_x comes from Wf');
+  const [, m, T] = input.shape as [number, number, number];
+  const origin = 'n_a comes from Wf, m from x';
+  const start = tensorArgument(a0, 'a0', dtype, 'Wf', 'n_a, m', [n_a, m], origin);
+  const options = checkOptions(opts, 'opts', ['c0']);
+  const c0 = options.c0 === undefined ? undefined : tensorArgument(options.c0, 'c0', dtype, 'Wf', 'n_a, m', [n_a, m], origin);
+  const { a, c, y, state } = forward(layer, input, start, c0, m, T);
+  const result: LstmForwardResult = {
+    a: { data: a, shape: [n_a, m, T] },
+    c: { data: c, shape: [n_a, m, T] },
+    caches: makeCache('lstm', input, state),
+  };
+  if (y) result.y = { data: y, shape: [n_y, m, T] };
+  return result;
+}
+
+/** Gradients of one step given daNext = ∂J/∂aNext and dcNext = ∂J/∂cNext, both (n_a, m). */
+export function lstmCellBackward(daNext: TensorLike, dcNext: TensorLike, cache: LstmCellCache): LstmCellBackwardResult {
+  const state = Cache.stateOf<'lstmCell', LstmState>(cache, 'lstmCell', 'cache');
+  const { dtype, n_x, n_a, m } = state;
+  const origin = 'n_a and m come from the cache';
+  const da = tensorArgument(daNext, 'daNext', dtype, 'the cache', 'n_a, m', [n_a, m], origin);
+  const dc = tensorArgument(dcNext, 'dcNext', dtype, 'the cache', 'n_a, m', [n_a, m], origin);
+  const { dx, da0, dc0, gradients } = backward(state, da, dc, 1);
+  return { dxt: { data: dx, shape: [n_x, m] }, daPrev: da0, dcPrev: dc0, ...gradients };
+}
+
+/**
+ * Backpropagation through time given da (n_a, m, T') with T' ≤ T, the upstream gradient of the first T' hidden
+ * states. Gate gradients are summed over the steps; dx is (n_x, m, T'); dc0 is the gradient of c0.
+ */
+export function lstmBackward(da: TensorLike, caches: LstmCaches): LstmBackwardResult {
+  const state = Cache.stateOf<'lstm', LstmState>(caches, 'lstm', 'caches');
+  const { dtype, n_x, n_a, m, T } = state;
+  const symbols = "n_a, m, T'";
+  const expected = [n_a, m, `T' ≤ ${T}`];
+  const origin = 'n_a, m and T come from the caches';
+  const upstream = tensorArgument(da, 'da', dtype, 'the caches', symbols, expected, origin);
+  const Tb = upstream.shape[2] as number;
+  if (Tb > T) throwShape('da', symbols, expected, upstream.shape, origin);
+  const { dx, da0, dc0, gradients } = backward(state, upstream, undefined, Tb);
+  return { dx: { data: dx, shape: [n_x, m, Tb] }, da0, dc0, ...gradients };
+}

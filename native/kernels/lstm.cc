@@ -1,0 +1,145 @@
+#include "lstm.h"
+
+#include <cmath>
+#include <cstddef>
+
+#include "activations.h"
+#include "blas.h"
+#include "layout.h"
+#include "prediction.h"
+#include "workspace.h"
+
+namespace rnn {
+
+// Shapes: g (m, 4 n_a) gate pre-activations without bias, laid out [f | i | c̃ | o] per row; b (4 n_a);
+// c_prev (m, n_a). In place, g becomes the activated gates; writes c_next = f * c_prev + i * c̃ and
+// a_next = o * tanh(c_next), both (m, n_a).
+template <typename Real>
+static void lstm_cell_pointwise(Real* g, Real* c_next, Real* a_next, const Real* c_prev, const Real* b, int m,
+                                int n_a) {
+  const Real* bf = b;
+  const Real* bi = b + n_a;
+  const Real* bc = b + 2 * n_a;
+  const Real* bo = b + 3 * n_a;
+  for (int j = 0; j < m; ++j) {
+    Real* f = g + std::size_t(j) * 4 * n_a;
+    Real* i = f + n_a;
+    Real* cc = f + 2 * n_a;
+    Real* o = f + 3 * n_a;
+    const std::size_t row = std::size_t(j) * n_a;
+    for (int k = 0; k < n_a; ++k) {
+      f[k] = sigmoid(f[k] + bf[k]);
+      i[k] = sigmoid(i[k] + bi[k]);
+      cc[k] = std::tanh(cc[k] + bc[k]);
+      o[k] = sigmoid(o[k] + bo[k]);
+      const Real c = f[k] * c_prev[row + k] + i[k] * cc[k];
+      c_next[row + k] = c;
+      a_next[row + k] = o[k] * std::tanh(c);
+    }
+  }
+}
+
+// Shapes: g (m, 4 n_a) activated gates [f | i | c̃ | o]; c_next, c_prev (m, n_a); da (m, n_a) the upstream
+// gradient of a_next; dh, dc (m, n_a) the gradients of a_next and c_next carried from step t + 1.
+// Writes dg (m, 4 n_a), the gradients of the gate pre-activations, and dc = ∂J/∂c_prev in place.
+template <typename Real>
+static void lstm_cell_backward_pointwise(Real* dg, Real* dc, const Real* g, const Real* c_next, const Real* c_prev,
+                                         const Real* da, const Real* dh, int m, int n_a) {
+  for (int j = 0; j < m; ++j) {
+    const Real* f = g + std::size_t(j) * 4 * n_a;
+    const Real* i = f + n_a;
+    const Real* cc = f + 2 * n_a;
+    const Real* o = f + 3 * n_a;
+    Real* df = dg + std::size_t(j) * 4 * n_a;
+    Real* di = df + n_a;
+    Real* dcc = df + 2 * n_a;
+    Real* dout = df + 3 * n_a;
+    const std::size_t row = std::size_t(j) * n_a;
+    for (int k = 0; k < n_a; ++k) {
+      const Real da_next = da[row + k] + dh[row + k];
+      const Real tc = std::tanh(c_next[row + k]);
+      const Real dc_total = dc[row + k] + o[k] * (Real(1) - tc * tc) * da_next;
+      dout[k] = da_next * tc * o[k] * (Real(1) - o[k]);
+      dcc[k] = dc_total * i[k] * (Real(1) - cc[k] * cc[k]);
+      di[k] = dc_total * cc[k] * i[k] * (Real(1) - i[k]);
+      df[k] = dc_total * c_prev[row + k] * f[k] * (Real(1) - f[k]);
+      dc[row + k] = dc_total * f[k];
+    }
+  }
+}
+
+template <typename Real>
+void lstm_forward(const LstmForward<Real>& p) {
+  const int n_a = p.n_a, n_x = p.n_x, m = p.m, gates = 4 * p.n_a, ldw = p.n_a + p.n_x;
+  const std::size_t step = std::size_t(m) * n_a;
+  const std::size_t gate_step = std::size_t(m) * gates;
+  const std::size_t columns = std::size_t(p.T) * m;
+
+  to_time_major(p.X, p.x, n_x, m, p.T);
+  to_time_major(p.H, p.a0, n_a, m, 1);
+  if (p.c0 != nullptr) {
+    to_time_major(p.C, p.c0, n_a, m, 1);
+  } else {
+    for (std::size_t i = 0; i < step; ++i) p.C[i] = 0;
+  }
+  // Input projection of every step at once: G (T·m, 4 n_a) = X (T·m, n_x) · W[:, n_a:]ᵀ.
+  gemm(Op::N, Op::T, int(columns), gates, n_x, Real(1), p.X, n_x, p.W + n_a, ldw, Real(0), p.G, gates);
+  for (int t = 0; t < p.T; ++t) {
+    Real* g = p.G + t * gate_step;
+    // g (m, 4 n_a) += a_prev (m, n_a) · W[:, :n_a]ᵀ.
+    gemm(Op::N, Op::T, m, gates, n_a, Real(1), p.H + t * step, n_a, p.W, ldw, Real(1), g, gates);
+    lstm_cell_pointwise(g, p.C + (t + 1) * step, p.H + (t + 1) * step, p.C + t * step, p.b, m, n_a);
+  }
+  from_time_major(p.a, p.H + step, n_a, m, p.T);
+  from_time_major(p.c, p.C + step, n_a, m, p.T);
+  if (p.Wy != nullptr) {
+    Workspace<Real> scratch(columns * p.n_y);
+    predict(p.y, scratch.take(columns * p.n_y), p.H + step, p.Wy, p.by, n_a, p.n_y, m, p.T);
+  }
+}
+
+template <typename Real>
+void lstm_backward(const LstmBackward<Real>& p) {
+  const int n_a = p.n_a, n_x = p.n_x, m = p.m, gates = 4 * p.n_a, ldw = p.n_a + p.n_x;
+  const std::size_t step = std::size_t(m) * n_a;
+  const std::size_t gate_step = std::size_t(m) * gates;
+  const std::size_t columns = std::size_t(p.Tb) * m;
+  Workspace<Real> ws(columns * n_a + columns * gates + 2 * step + columns * n_x);
+  Real* DA = ws.take(columns * n_a);     // (Tb·m, n_a) upstream da, time-major
+  Real* dG = ws.take(columns * gates);   // (Tb·m, 4 n_a) gradients of the gate pre-activations
+  Real* dh = ws.take(step);              // (m, n_a) gradient reaching a_t from step t + 1
+  Real* dc = ws.take(step);              // (m, n_a) gradient reaching c_t from step t + 1
+  Real* dX = ws.take(columns * n_x);     // (Tb·m, n_x)
+
+  to_time_major(DA, p.da, n_a, m, p.Tb);
+  for (std::size_t i = 0; i < step; ++i) dh[i] = 0;
+  if (p.dc_last != nullptr) {
+    to_time_major(dc, p.dc_last, n_a, m, 1);
+  } else {
+    for (std::size_t i = 0; i < step; ++i) dc[i] = 0;
+  }
+  for (int t = p.Tb - 1; t >= 0; --t) {
+    Real* dg = dG + t * gate_step;
+    lstm_cell_backward_pointwise(dg, dc, p.G + t * gate_step, p.C + (t + 1) * step, p.C + t * step, DA + t * step,
+                                 dh, m, n_a);
+    // da_prev (m, n_a) = dg (m, 4 n_a) · W[:, :n_a] (4 n_a, n_a).
+    gemm(Op::N, Op::N, m, n_a, gates, Real(1), dg, gates, p.W, ldw, Real(0), dh, n_a);
+  }
+  from_time_major(p.da0, dh, n_a, m, 1);
+  from_time_major(p.dc0, dc, n_a, m, 1);
+  // Parameter gradients over all steps at once, straight into the fused layout:
+  // dW[:, :n_a] = dGᵀ H[0..Tb-1], dW[:, n_a:] = dGᵀ X, db = Σ rows of dG.
+  gemm(Op::T, Op::N, gates, n_a, int(columns), Real(1), dG, gates, p.H, n_a, Real(0), p.dW, ldw);
+  gemm(Op::T, Op::N, gates, n_x, int(columns), Real(1), dG, gates, p.X, n_x, Real(0), p.dW + n_a, ldw);
+  column_sums(p.db, dG, columns, gates);
+  // dX (Tb·m, n_x) = dG (Tb·m, 4 n_a) · W[:, n_a:] (4 n_a, n_x).
+  gemm(Op::N, Op::N, int(columns), n_x, gates, Real(1), dG, gates, p.W + n_a, ldw, Real(0), dX, n_x);
+  from_time_major(p.dx, dX, n_x, m, p.Tb);
+}
+
+template void lstm_forward<float>(const LstmForward<float>&);
+template void lstm_forward<double>(const LstmForward<double>&);
+template void lstm_backward<float>(const LstmBackward<float>&);
+template void lstm_backward<double>(const LstmBackward<double>&);
+
+}  // namespace rnn
