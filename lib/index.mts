@@ -13,5 +13,6 @@ export const {
   softmax,
   sigmoid,
   toNested,
+  RandomState,
 } = api;
 export type * from './index.js';

@@ -25,3 +25,4 @@ export type {
 } from './lstm';
 export { lstmBackward, lstmCellBackward, lstmCellForward, lstmForward } from './lstm';
 export { sigmoid, softmax } from './activations';
+export { RandomState } from './random';
