@@ -1,6 +1,8 @@
 // Types of the raw addon (build/Release/rnn_native.node). Arguments are positional: outputs first, then the cache
 // buffers a forward pass fills, then inputs, weights and sizes. All arrays of one call share one dtype, the dtype of
-// the first argument. The addon trusts its caller: lib/ checks every type, dtype and shape before calling it.
+// the first argument. The *Async functions take the same arguments, run the kernel on libuv's thread pool and keep
+// every argument alive until it is done; they return a Promise of undefined. Kernels run one at a time process-wide.
+// The addon trusts its caller: lib/ checks every type, dtype and shape before calling it.
 // Layouts: notebook tensors are row-major (n, m, T); cache buffers are time-major (T, m, n); LSTM gate weights are
 // fused as W (4 n_a, n_a + n_x) = [Wf; Wi; Wc; Wo] and b (4 n_a) = [bf; bi; bc; bo].
 
@@ -19,8 +21,16 @@ export interface NativeAddon {
   /** dx (n_x,m,Tb), da0, dc0 (n_a,m), dW (4n_a,n_a+n_x), db (4n_a); da (n_a,m,Tb), dcLast (n_a,m)|null; cache; W. */
   lstmBackward(dx: F, da0: F, dc0: F, dW: F, db: F, da: F, dcLast: F | null, X: F, H: F, C: F, G: F, W: F,
     n_x: number, n_a: number, m: number, Tb: number): void;
+  rnnForwardAsync(...args: Parameters<NativeAddon['rnnForward']>): Promise<void>;
+  rnnBackwardAsync(...args: Parameters<NativeAddon['rnnBackward']>): Promise<void>;
+  lstmForwardAsync(...args: Parameters<NativeAddon['lstmForward']>): Promise<void>;
+  lstmBackwardAsync(...args: Parameters<NativeAddon['lstmBackward']>): Promise<void>;
   /** out, z (rows, cols): softmax down each column. */
   softmax(out: F, z: F, rows: number, cols: number): void;
   /** out, z: elementwise logistic sigmoid. */
   sigmoid(out: F, z: F): void;
+  /** Sets OpenBLAS's thread count (waits for a running kernel to finish). */
+  setNumThreads(n: number): void;
+  getNumThreads(): number;
+  blasInfo(): { vendor: string; config: string; corename: string; threading: string; numThreads: number };
 }

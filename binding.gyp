@@ -7,6 +7,8 @@
         "native/kernels/rnn.cc",
         "native/kernels/lstm.cc",
         "native/binding/addon.cc",
+        "native/binding/run.cc",
+        "native/binding/blas_binding.cc",
         "native/binding/rnn_binding.cc",
         "native/binding/lstm_binding.cc",
         "native/binding/activations_binding.cc"

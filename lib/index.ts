@@ -11,7 +11,7 @@ export type {
   RnnForwardResult,
   RnnParams,
 } from './rnn';
-export { rnnBackward, rnnCellBackward, rnnCellForward, rnnForward } from './rnn';
+export { rnnBackward, rnnBackwardAsync, rnnCellBackward, rnnCellForward, rnnForward, rnnForwardAsync } from './rnn';
 export type {
   LstmBackwardResult,
   LstmCaches,
@@ -23,6 +23,8 @@ export type {
   LstmGateGradients,
   LstmParams,
 } from './lstm';
-export { lstmBackward, lstmCellBackward, lstmCellForward, lstmForward } from './lstm';
+export { lstmBackward, lstmBackwardAsync, lstmCellBackward, lstmCellForward, lstmForward, lstmForwardAsync } from './lstm';
 export { sigmoid, softmax } from './activations';
 export { RandomState } from './random';
+export type { BlasInfo } from './blas';
+export { blasInfo, getNumThreads, setNumThreads } from './blas';

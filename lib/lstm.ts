@@ -1,6 +1,7 @@
 // LSTM: one cell and whole sequences, forward and backward. A cell is a sequence of one step. The four gate
 // matrices are fused into one (4 n_a, n_a + n_x) matrix in the order f, i, c, o, so a step is one GEMM.
 import { Cache, makeCache } from './caches';
+import type { NativeAddon } from '../binding';
 import { native } from './native';
 import type { Float, FloatArrayConstructor, Tensor, TensorLike } from './tensor';
 import { checkIndexable, checkOptions, checkParams, dtypeOf, tensorArgument, throwShape, toTensor } from './validate';
@@ -133,26 +134,41 @@ function lstmLayer(params: unknown): LstmLayer {
   return { dtype, n_x, n_a, n_y, W, b, prediction: { Wy, by } };
 }
 
-/** Runs the native forward pass over x (n_x, m, T) from a0, c0 (n_a, m); c0 undefined means zeros. */
-function forward(layer: LstmLayer, x: Tensor, a0: Tensor, c0: Tensor | undefined, m: number, T: number) {
+type ForwardArgs = Parameters<NativeAddon['lstmForward']>;
+type BackwardArgs = Parameters<NativeAddon['lstmBackward']>;
+
+/**
+ * Allocates the outputs and cache of a forward pass over x (n_x, m, T) from a0 and c0 (n_a, m; undefined means
+ * zeros) and binds the native arguments. `copyInputs` gives the kernel private copies of the caller's arrays, for
+ * calls that run while the caller's code goes on (async).
+ */
+function prepareForward(layer: LstmLayer, x: Tensor, a0: Tensor, c0: Tensor | undefined, m: number, T: number, copyInputs: boolean) {
   const { dtype, n_x, n_a, n_y, prediction } = layer;
   checkIndexable('T·m', T * m);
   checkIndexable('4·n_a', 4 * n_a);
+  const own = copyInputs ? (data: Float) => data.slice() : (data: Float) => data;
   const a = new dtype(n_a * m * T);
   const c = new dtype(n_a * m * T);
   const y = prediction ? new dtype(n_y * m * T) : null;
-  const X = new dtype(T * m * n_x);
-  const H = new dtype((T + 1) * m * n_a);
-  const C = new dtype((T + 1) * m * n_a);
-  const G = new dtype(T * m * 4 * n_a);
-  native.lstmForward(a, c, y, X, H, C, G, x.data, a0.data, c0?.data ?? null, layer.W, layer.b,
-    prediction?.Wy.data ?? null, prediction?.by.data ?? null, n_x, n_a, n_y, m, T);
-  const state: LstmState = { dtype, n_x, n_a, m, T, X, H, C, G, W: layer.W };
-  return { a, c, y, state };
+  const state: LstmState = {
+    dtype, n_x, n_a, m, T,
+    X: new dtype(T * m * n_x),
+    H: new dtype((T + 1) * m * n_a),
+    C: new dtype((T + 1) * m * n_a),
+    G: new dtype(T * m * 4 * n_a),
+    W: layer.W,
+  };
+  const args: ForwardArgs = [a, c, y, state.X, state.H, state.C, state.G, own(x.data), own(a0.data),
+    c0 ? own(c0.data) : null, layer.W, layer.b, prediction ? own(prediction.Wy.data) : null,
+    prediction ? own(prediction.by.data) : null, n_x, n_a, n_y, m, T];
+  return { args, a, c, y, state };
 }
 
-/** Runs the native backward pass over da (n_a, m, Tb), with dcLast (n_a, m) the gradient of the last cell state. */
-function backward(state: LstmState, da: Tensor, dcLast: Tensor | undefined, Tb: number) {
+/**
+ * Allocates the gradients of a backward pass over da (n_a, m, Tb), with dcLast (n_a, m) the gradient of the last
+ * cell state (undefined means zero), and binds the native arguments.
+ */
+function prepareBackward(state: LstmState, da: Tensor, dcLast: Tensor | undefined, Tb: number, copyInputs: boolean) {
   const { dtype, n_x, n_a, m } = state;
   const columns = n_a + n_x;
   const dx = new dtype(n_x * m * Tb);
@@ -160,8 +176,9 @@ function backward(state: LstmState, da: Tensor, dcLast: Tensor | undefined, Tb: 
   const dc0 = new dtype(n_a * m);
   const dW = new dtype(4 * n_a * columns);
   const db = new dtype(4 * n_a);
-  native.lstmBackward(dx, da0, dc0, dW, db, da.data, dcLast?.data ?? null, state.X, state.H, state.C, state.G,
-    state.W, n_x, n_a, m, Tb);
+  const own = copyInputs ? (data: Float) => data.slice() : (data: Float) => data;
+  const args: BackwardArgs = [dx, da0, dc0, dW, db, own(da.data), dcLast ? own(dcLast.data) : null, state.X, state.H,
+    state.C, state.G, state.W, n_x, n_a, m, Tb];
   // The four gates' gradients are row blocks of the fused dW and db: views, no copies.
   const weight = (gate: number): Tensor => ({ data: dW.subarray(gate * n_a * columns, (gate + 1) * n_a * columns), shape: [n_a, columns] });
   const bias = (gate: number): Tensor => ({ data: db.subarray(gate * n_a, (gate + 1) * n_a), shape: [n_a, 1] });
@@ -169,7 +186,43 @@ function backward(state: LstmState, da: Tensor, dcLast: Tensor | undefined, Tb: 
     dWf: weight(0), dWi: weight(1), dWc: weight(2), dWo: weight(3),
     dbf: bias(0), dbi: bias(1), dbc: bias(2), dbo: bias(3),
   };
-  return { dx, da0: { data: da0, shape: [n_a, m] }, dc0: { data: dc0, shape: [n_a, m] }, gradients };
+  return { args, dx, da0: { data: da0, shape: [n_a, m] }, dc0: { data: dc0, shape: [n_a, m] }, gradients };
+}
+
+function prepareSequenceForward(x: unknown, a0: unknown, params: unknown, opts: unknown, copyInputs: boolean) {
+  const layer = lstmLayer(params);
+  const { dtype, n_x, n_a, n_y } = layer;
+  const input = tensorArgument(x, 'x', dtype, 'Wf', 'n_x, m, T', [n_x, 'm', 'T'], 'n_x comes from Wf');
+  const [, m, T] = input.shape as [number, number, number];
+  const origin = 'n_a comes from Wf, m from x';
+  const start = tensorArgument(a0, 'a0', dtype, 'Wf', 'n_a, m', [n_a, m], origin);
+  const options = checkOptions(opts, 'opts', ['c0']);
+  const c0 = options.c0 === undefined ? undefined : tensorArgument(options.c0, 'c0', dtype, 'Wf', 'n_a, m', [n_a, m], origin);
+  const { args, a, c, y, state } = prepareForward(layer, input, start, c0, m, T, copyInputs);
+  const result = (): LstmForwardResult => {
+    const out: LstmForwardResult = {
+      a: { data: a, shape: [n_a, m, T] },
+      c: { data: c, shape: [n_a, m, T] },
+      caches: makeCache('lstm', input, state),
+    };
+    if (y) out.y = { data: y, shape: [n_y, m, T] };
+    return out;
+  };
+  return { args, result };
+}
+
+function prepareSequenceBackward(da: unknown, caches: unknown, copyInputs: boolean) {
+  const state = Cache.stateOf<'lstm', LstmState>(caches, 'lstm', 'caches');
+  const { dtype, n_x, n_a, m, T } = state;
+  const symbols = "n_a, m, T'";
+  const expected = [n_a, m, `T' ≤ ${T}`];
+  const origin = 'n_a, m and T come from the caches';
+  const upstream = tensorArgument(da, 'da', dtype, 'the caches', symbols, expected, origin);
+  const Tb = upstream.shape[2] as number;
+  if (Tb > T) throwShape('da', symbols, expected, upstream.shape, origin);
+  const { args, dx, da0, dc0, gradients } = prepareBackward(state, upstream, undefined, Tb, copyInputs);
+  const result = (): LstmBackwardResult => ({ dx: { data: dx, shape: [n_x, m, Tb] }, da0, dc0, ...gradients });
+  return { args, result };
 }
 
 /** One step from xt (n_x, m), aPrev and cPrev (n_a, m): aNext, cNext and ytPred = softmax(Wy aNext + by). */
@@ -181,7 +234,8 @@ export function lstmCellForward(xt: TensorLike, aPrev: TensorLike, cPrev: Tensor
   const origin = 'n_a comes from Wf, m from xt';
   const a0 = tensorArgument(aPrev, 'aPrev', dtype, 'Wf', 'n_a, m', [n_a, m], origin);
   const c0 = tensorArgument(cPrev, 'cPrev', dtype, 'Wf', 'n_a, m', [n_a, m], origin);
-  const { a, c, y, state } = forward(layer, x, a0, c0, m, 1);
+  const { args, a, c, y, state } = prepareForward(layer, x, a0, c0, m, 1, false);
+  native.lstmForward(...args);
   const result: LstmCellForwardResult = {
     aNext: { data: a, shape: [n_a, m] },
     cNext: { data: c, shape: [n_a, m] },
@@ -193,22 +247,16 @@ export function lstmCellForward(xt: TensorLike, aPrev: TensorLike, cPrev: Tensor
 
 /** The whole sequence x (n_x, m, T) from a0 (n_a, m) and c0 (zeros unless given): a, c (n_a, m, T), y (n_y, m, T). */
 export function lstmForward(x: TensorLike, a0: TensorLike, params: LstmParams, opts?: LstmForwardOptions): LstmForwardResult {
-  const layer = lstmLayer(params);
-  const { dtype, n_x, n_a, n_y } = layer;
-  const input = tensorArgument(x, 'x', dtype, 'Wf', 'n_x, m, T', [n_x, 'm', 'T'], 'n_x comes from Wf');
-  const [, m, T] = input.shape as [number, number, number];
-  const origin = 'n_a comes from Wf, m from x';
-  const start = tensorArgument(a0, 'a0', dtype, 'Wf', 'n_a, m', [n_a, m], origin);
-  const options = checkOptions(opts, 'opts', ['c0']);
-  const c0 = options.c0 === undefined ? undefined : tensorArgument(options.c0, 'c0', dtype, 'Wf', 'n_a, m', [n_a, m], origin);
-  const { a, c, y, state } = forward(layer, input, start, c0, m, T);
-  const result: LstmForwardResult = {
-    a: { data: a, shape: [n_a, m, T] },
-    c: { data: c, shape: [n_a, m, T] },
-    caches: makeCache('lstm', input, state),
-  };
-  if (y) result.y = { data: y, shape: [n_y, m, T] };
-  return result;
+  const { args, result } = prepareSequenceForward(x, a0, params, opts, false);
+  native.lstmForward(...args);
+  return result();
+}
+
+/** lstmForward on libuv's thread pool: the same result, without blocking the event loop. Bad input rejects. */
+export async function lstmForwardAsync(x: TensorLike, a0: TensorLike, params: LstmParams, opts?: LstmForwardOptions): Promise<LstmForwardResult> {
+  const { args, result } = prepareSequenceForward(x, a0, params, opts, true);
+  await native.lstmForwardAsync(...args);
+  return result();
 }
 
 /** Gradients of one step given daNext = ∂J/∂aNext and dcNext = ∂J/∂cNext, both (n_a, m). */
@@ -218,7 +266,8 @@ export function lstmCellBackward(daNext: TensorLike, dcNext: TensorLike, cache: 
   const origin = 'n_a and m come from the cache';
   const da = tensorArgument(daNext, 'daNext', dtype, 'the cache', 'n_a, m', [n_a, m], origin);
   const dc = tensorArgument(dcNext, 'dcNext', dtype, 'the cache', 'n_a, m', [n_a, m], origin);
-  const { dx, da0, dc0, gradients } = backward(state, da, dc, 1);
+  const { args, dx, da0, dc0, gradients } = prepareBackward(state, da, dc, 1, false);
+  native.lstmBackward(...args);
   return { dxt: { data: dx, shape: [n_x, m] }, daPrev: da0, dcPrev: dc0, ...gradients };
 }
 
@@ -227,14 +276,14 @@ export function lstmCellBackward(daNext: TensorLike, dcNext: TensorLike, cache: 
  * states. Gate gradients are summed over the steps; dx is (n_x, m, T'); dc0 is the gradient of c0.
  */
 export function lstmBackward(da: TensorLike, caches: LstmCaches): LstmBackwardResult {
-  const state = Cache.stateOf<'lstm', LstmState>(caches, 'lstm', 'caches');
-  const { dtype, n_x, n_a, m, T } = state;
-  const symbols = "n_a, m, T'";
-  const expected = [n_a, m, `T' ≤ ${T}`];
-  const origin = 'n_a, m and T come from the caches';
-  const upstream = tensorArgument(da, 'da', dtype, 'the caches', symbols, expected, origin);
-  const Tb = upstream.shape[2] as number;
-  if (Tb > T) throwShape('da', symbols, expected, upstream.shape, origin);
-  const { dx, da0, dc0, gradients } = backward(state, upstream, undefined, Tb);
-  return { dx: { data: dx, shape: [n_x, m, Tb] }, da0, dc0, ...gradients };
+  const { args, result } = prepareSequenceBackward(da, caches, false);
+  native.lstmBackward(...args);
+  return result();
+}
+
+/** lstmBackward on libuv's thread pool: the same result, without blocking the event loop. Bad input rejects. */
+export async function lstmBackwardAsync(da: TensorLike, caches: LstmCaches): Promise<LstmBackwardResult> {
+  const { args, result } = prepareSequenceBackward(da, caches, true);
+  await native.lstmBackwardAsync(...args);
+  return result();
 }

@@ -1,5 +1,6 @@
 // Vanilla RNN: one cell and whole sequences, forward and backward. A cell is a sequence of one step.
 import { Cache, makeCache } from './caches';
+import type { NativeAddon } from '../binding';
 import { native } from './native';
 import type { Float, FloatArrayConstructor, Tensor, TensorLike } from './tensor';
 import { checkIndexable, checkParams, dtypeOf, tensorArgument, throwShape, toTensor } from './validate';
@@ -89,36 +90,74 @@ function rnnLayer(params: unknown): RnnLayer {
   return { dtype, n_x, n_a, n_y, Wax, Waa, ba, prediction: { Wya, by } };
 }
 
-/** Runs the native forward pass over x (n_x, m, T) from a0 (n_a, m). */
-function forward(layer: RnnLayer, x: Tensor, a0: Tensor, m: number, T: number) {
+type ForwardArgs = Parameters<NativeAddon['rnnForward']>;
+type BackwardArgs = Parameters<NativeAddon['rnnBackward']>;
+
+/**
+ * Allocates the outputs and cache of a forward pass over x (n_x, m, T) from a0 (n_a, m) and binds the native
+ * arguments. `copyInputs` gives the kernel private copies of the caller's arrays, for calls that run while the
+ * caller's code goes on (async).
+ */
+function prepareForward(layer: RnnLayer, x: Tensor, a0: Tensor, m: number, T: number, copyInputs: boolean) {
   const { dtype, n_x, n_a, n_y, prediction } = layer;
   checkIndexable('T·m', T * m);
+  const own = copyInputs ? (data: Float) => data.slice() : (data: Float) => data;
   const a = new dtype(n_a * m * T);
   const y = prediction ? new dtype(n_y * m * T) : null;
-  const X = new dtype(T * m * n_x);
-  const H = new dtype((T + 1) * m * n_a);
-  native.rnnForward(a, y, X, H, x.data, a0.data, layer.Wax.data, layer.Waa.data, layer.ba.data,
-    prediction?.Wya.data ?? null, prediction?.by.data ?? null, n_x, n_a, n_y, m, T);
-  const state: RnnState = { dtype, n_x, n_a, m, T, X, H, Wax: layer.Wax.data.slice(), Waa: layer.Waa.data.slice() };
-  return { a, y, state };
+  const state: RnnState = {
+    dtype, n_x, n_a, m, T,
+    X: new dtype(T * m * n_x),
+    H: new dtype((T + 1) * m * n_a),
+    Wax: layer.Wax.data.slice(),
+    Waa: layer.Waa.data.slice(),
+  };
+  const args: ForwardArgs = [a, y, state.X, state.H, own(x.data), own(a0.data), state.Wax, state.Waa, own(layer.ba.data),
+    prediction ? own(prediction.Wya.data) : null, prediction ? own(prediction.by.data) : null, n_x, n_a, n_y, m, T];
+  return { args, a, y, state };
 }
 
-/** Runs the native backward pass over da (n_a, m, Tb). */
-function backward(state: RnnState, da: Tensor, Tb: number) {
+/** Allocates the gradients of a backward pass over da (n_a, m, Tb) and binds the native arguments. */
+function prepareBackward(state: RnnState, da: Tensor, Tb: number, copyInputs: boolean) {
   const { dtype, n_x, n_a, m } = state;
   const dx = new dtype(n_x * m * Tb);
-  const da0 = new dtype(n_a * m);
-  const dWax = new dtype(n_a * n_x);
-  const dWaa = new dtype(n_a * n_a);
-  const dba = new dtype(n_a);
-  native.rnnBackward(dx, da0, dWax, dWaa, dba, da.data, state.X, state.H, state.Wax, state.Waa, n_x, n_a, m, Tb);
-  return {
-    dx,
-    da0: { data: da0, shape: [n_a, m] },
-    dWax: { data: dWax, shape: [n_a, n_x] },
-    dWaa: { data: dWaa, shape: [n_a, n_a] },
-    dba: { data: dba, shape: [n_a, 1] },
+  const gradients = {
+    da0: { data: new dtype(n_a * m), shape: [n_a, m] },
+    dWax: { data: new dtype(n_a * n_x), shape: [n_a, n_x] },
+    dWaa: { data: new dtype(n_a * n_a), shape: [n_a, n_a] },
+    dba: { data: new dtype(n_a), shape: [n_a, 1] },
   };
+  const args: BackwardArgs = [dx, gradients.da0.data, gradients.dWax.data, gradients.dWaa.data, gradients.dba.data,
+    copyInputs ? da.data.slice() : da.data, state.X, state.H, state.Wax, state.Waa, n_x, n_a, m, Tb];
+  return { args, dx, gradients };
+}
+
+function prepareSequenceForward(x: unknown, a0: unknown, params: unknown, copyInputs: boolean) {
+  const layer = rnnLayer(params);
+  const { dtype, n_x, n_a, n_y } = layer;
+  const input = tensorArgument(x, 'x', dtype, 'Wax', 'n_x, m, T', [n_x, 'm', 'T'], 'n_x comes from Wax');
+  const [, m, T] = input.shape as [number, number, number];
+  const start = tensorArgument(a0, 'a0', dtype, 'Wax', 'n_a, m', [n_a, m], 'n_a comes from Wax, m from x');
+  const { args, a, y, state } = prepareForward(layer, input, start, m, T, copyInputs);
+  const result = (): RnnForwardResult => {
+    const out: RnnForwardResult = { a: { data: a, shape: [n_a, m, T] }, caches: makeCache('rnn', input, state) };
+    if (y) out.yPred = { data: y, shape: [n_y, m, T] };
+    return out;
+  };
+  return { args, result };
+}
+
+function prepareSequenceBackward(da: unknown, caches: unknown, copyInputs: boolean) {
+  const state = Cache.stateOf<'rnn', RnnState>(caches, 'rnn', 'caches');
+  const { dtype, n_x, n_a, m, T } = state;
+  const symbols = "n_a, m, T'";
+  const expected = [n_a, m, `T' ≤ ${T}`];
+  const origin = 'n_a, m and T come from the caches';
+  const upstream = tensorArgument(da, 'da', dtype, 'the caches', symbols, expected, origin);
+  const Tb = upstream.shape[2] as number;
+  if (Tb > T) throwShape('da', symbols, expected, upstream.shape, origin);
+  const { args, dx, gradients } = prepareBackward(state, upstream, Tb, copyInputs);
+  const result = (): RnnBackwardResult => ({ dx: { data: dx, shape: [n_x, m, Tb] }, ...gradients });
+  return { args, result };
 }
 
 /** One step: aNext = tanh(Waa aPrev + Wax xt + ba), ytPred = softmax(Wya aNext + by). xt (n_x, m), aPrev (n_a, m). */
@@ -128,7 +167,8 @@ export function rnnCellForward(xt: TensorLike, aPrev: TensorLike, params: RnnPar
   const x = tensorArgument(xt, 'xt', dtype, 'Wax', 'n_x, m', [n_x, 'm'], 'n_x comes from Wax');
   const m = x.shape[1] as number;
   const a0 = tensorArgument(aPrev, 'aPrev', dtype, 'Wax', 'n_a, m', [n_a, m], 'n_a comes from Wax, m from xt');
-  const { a, y, state } = forward(layer, x, a0, m, 1);
+  const { args, a, y, state } = prepareForward(layer, x, a0, m, 1, false);
+  native.rnnForward(...args);
   const result: RnnCellForwardResult = { aNext: { data: a, shape: [n_a, m] }, cache: makeCache('rnnCell', x, state) };
   if (y) result.ytPred = { data: y, shape: [n_y, m] };
   return result;
@@ -136,15 +176,16 @@ export function rnnCellForward(xt: TensorLike, aPrev: TensorLike, params: RnnPar
 
 /** The whole sequence x (n_x, m, T) from a0 (n_a, m): hidden states a (n_a, m, T) and predictions yPred (n_y, m, T). */
 export function rnnForward(x: TensorLike, a0: TensorLike, params: RnnParams): RnnForwardResult {
-  const layer = rnnLayer(params);
-  const { dtype, n_x, n_a, n_y } = layer;
-  const input = tensorArgument(x, 'x', dtype, 'Wax', 'n_x, m, T', [n_x, 'm', 'T'], 'n_x comes from Wax');
-  const [, m, T] = input.shape as [number, number, number];
-  const start = tensorArgument(a0, 'a0', dtype, 'Wax', 'n_a, m', [n_a, m], 'n_a comes from Wax, m from x');
-  const { a, y, state } = forward(layer, input, start, m, T);
-  const result: RnnForwardResult = { a: { data: a, shape: [n_a, m, T] }, caches: makeCache('rnn', input, state) };
-  if (y) result.yPred = { data: y, shape: [n_y, m, T] };
-  return result;
+  const { args, result } = prepareSequenceForward(x, a0, params, false);
+  native.rnnForward(...args);
+  return result();
+}
+
+/** rnnForward on libuv's thread pool: the same result, without blocking the event loop. Bad input rejects. */
+export async function rnnForwardAsync(x: TensorLike, a0: TensorLike, params: RnnParams): Promise<RnnForwardResult> {
+  const { args, result } = prepareSequenceForward(x, a0, params, true);
+  await native.rnnForwardAsync(...args);
+  return result();
 }
 
 /** Gradients of one step given daNext (n_a, m) = ∂J/∂aNext (the softmax's loss path not included). */
@@ -152,7 +193,9 @@ export function rnnCellBackward(daNext: TensorLike, cache: RnnCellCache): RnnCel
   const state = Cache.stateOf<'rnnCell', RnnState>(cache, 'rnnCell', 'cache');
   const { dtype, n_a, m } = state;
   const da = tensorArgument(daNext, 'daNext', dtype, 'the cache', 'n_a, m', [n_a, m], 'n_a and m come from the cache');
-  const { dx, da0, ...weights } = backward(state, da, 1);
+  const { args, dx, gradients } = prepareBackward(state, da, 1, false);
+  native.rnnBackward(...args);
+  const { da0, ...weights } = gradients;
   return { dxt: { data: dx, shape: [state.n_x, m] }, daPrev: da0, ...weights };
 }
 
@@ -161,14 +204,14 @@ export function rnnCellBackward(daNext: TensorLike, cache: RnnCellCache): RnnCel
  * states. Parameter gradients are summed over the steps; dx is (n_x, m, T').
  */
 export function rnnBackward(da: TensorLike, caches: RnnCaches): RnnBackwardResult {
-  const state = Cache.stateOf<'rnn', RnnState>(caches, 'rnn', 'caches');
-  const { dtype, n_a, m, T } = state;
-  const symbols = "n_a, m, T'";
-  const expected = [n_a, m, `T' ≤ ${T}`];
-  const origin = 'n_a, m and T come from the caches';
-  const upstream = tensorArgument(da, 'da', dtype, 'the caches', symbols, expected, origin);
-  const Tb = upstream.shape[2] as number;
-  if (Tb > T) throwShape('da', symbols, expected, upstream.shape, origin);
-  const { dx, ...rest } = backward(state, upstream, Tb);
-  return { dx: { data: dx, shape: [state.n_x, m, Tb] }, ...rest };
+  const { args, result } = prepareSequenceBackward(da, caches, false);
+  native.rnnBackward(...args);
+  return result();
+}
+
+/** rnnBackward on libuv's thread pool: the same result, without blocking the event loop. Bad input rejects. */
+export async function rnnBackwardAsync(da: TensorLike, caches: RnnCaches): Promise<RnnBackwardResult> {
+  const { args, result } = prepareSequenceBackward(da, caches, true);
+  await native.rnnBackwardAsync(...args);
+  return result();
 }

@@ -1,4 +1,5 @@
-// Registers the raw addon. Every function writes into output arrays the facade allocated and returns nothing.
+// Registers the raw addon. Kernel functions write into output arrays the facade allocated; the sync ones return
+// undefined, the Async ones a Promise of undefined.
 #include <napi.h>
 
 #include "functions.h"
@@ -7,12 +8,22 @@ namespace {
 
 Napi::Object init(Napi::Env env, Napi::Object exports) {
   using namespace rnn::binding;
-  exports.Set("rnnForward", Napi::Function::New(env, rnn_forward, "rnnForward"));
-  exports.Set("rnnBackward", Napi::Function::New(env, rnn_backward, "rnnBackward"));
-  exports.Set("lstmForward", Napi::Function::New(env, lstm_forward, "lstmForward"));
-  exports.Set("lstmBackward", Napi::Function::New(env, lstm_backward, "lstmBackward"));
-  exports.Set("softmax", Napi::Function::New(env, softmax, "softmax"));
-  exports.Set("sigmoid", Napi::Function::New(env, sigmoid, "sigmoid"));
+  const auto add = [&](const char* name, Napi::Value (*function)(const Napi::CallbackInfo&)) {
+    exports.Set(name, Napi::Function::New(env, function, name));
+  };
+  add("rnnForward", rnn_forward);
+  add("rnnForwardAsync", rnn_forward_async);
+  add("rnnBackward", rnn_backward);
+  add("rnnBackwardAsync", rnn_backward_async);
+  add("lstmForward", lstm_forward);
+  add("lstmForwardAsync", lstm_forward_async);
+  add("lstmBackward", lstm_backward);
+  add("lstmBackwardAsync", lstm_backward_async);
+  add("softmax", softmax);
+  add("sigmoid", sigmoid);
+  add("setNumThreads", set_num_threads);
+  add("getNumThreads", get_num_threads);
+  add("blasInfo", blas_info);
   return exports;
 }
 

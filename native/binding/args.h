@@ -1,12 +1,15 @@
 // Reading the raw addon's positional arguments. The TypeScript facade has already checked every type, dtype and
-// shape, so these helpers only convert; the one failure left to handle here is running out of memory.
+// shape, so these helpers only convert.
 #pragma once
 #include <napi.h>
 
 #include <cstddef>
-#include <new>
+#include <functional>
 
 namespace rnn::binding {
+
+// A kernel call with all its arguments bound: run now on the main thread, or later on a worker thread.
+using Kernel = std::function<void()>;
 
 // Whether the call runs in float32: the dtype of its first array argument, which the facade made the dtype of all.
 inline bool is_float32(const Napi::Value& value) {
@@ -29,20 +32,10 @@ inline int dim(const Napi::CallbackInfo& info, std::size_t index) {
   return info[index].As<Napi::Number>().Int32Value();
 }
 
-// Calls `kernel(Real{})` with Real = float or double, as the first argument's dtype says. A workspace that does
-// not fit in memory becomes a JavaScript Error rather than an abort.
-template <typename Kernel>
-Napi::Value by_dtype(const Napi::CallbackInfo& info, Kernel&& kernel) {
-  try {
-    if (is_float32(info[0])) {
-      kernel(float{});
-    } else {
-      kernel(double{});
-    }
-  } catch (const std::bad_alloc&) {
-    throw Napi::Error::New(info.Env(), "rnn-native: not enough memory for the workspace of this call");
-  }
-  return info.Env().Undefined();
+// `bind(info, Real{})` with Real = float or double, as the first argument's dtype says: the kernel of this call.
+template <typename Bind>
+Kernel bind_by_dtype(const Napi::CallbackInfo& info, Bind&& bind) {
+  return is_float32(info[0]) ? bind(info, float{}) : bind(info, double{});
 }
 
 }  // namespace rnn::binding

@@ -1,0 +1,36 @@
+// The BLAS behind the kernels: its thread count and a description of the build.
+#include <cblas.h>
+
+#include <mutex>
+#include <string>
+
+#include "functions.h"
+#include "run.h"
+
+namespace rnn::binding {
+
+// (n): sets OpenBLAS's thread count, waiting for any running kernel to finish first.
+Napi::Value set_num_threads(const Napi::CallbackInfo& info) {
+  std::lock_guard<std::mutex> lock(blas_mutex());
+  openblas_set_num_threads(dim(info, 0));
+  return info.Env().Undefined();
+}
+
+Napi::Value get_num_threads(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), openblas_get_num_threads());
+}
+
+// { vendor, config, corename, threading, numThreads }
+Napi::Value blas_info(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Napi::Object result = Napi::Object::New(env);
+  const int parallel = openblas_get_parallel();
+  result.Set("vendor", "OpenBLAS");
+  result.Set("config", std::string(openblas_get_config()));
+  result.Set("corename", std::string(openblas_get_corename()));
+  result.Set("threading", parallel == 0 ? "sequential" : parallel == 1 ? "pthreads" : "openmp");
+  result.Set("numThreads", openblas_get_num_threads());
+  return result;
+}
+
+}  // namespace rnn::binding
