@@ -21,11 +21,14 @@
       "cflags!": ["-fno-exceptions"],
       "cflags_cc!": ["-fno-exceptions"],
       "cflags_cc": ["-std=c++17", "-O3", "-Wall", "-Wextra"],
-      "libraries": ["-lopenblas"],
+      "libraries": [
+        "-L<!(node scripts/openblas.js lib)",
+        "-Wl,-rpath,<!(node scripts/openblas.js lib)",
+        "-lopenblas"
+      ],
       "xcode_settings": {
         "GCC_ENABLE_CPP_EXCEPTIONS": "YES",
-        "CLANG_CXX_LANGUAGE_STANDARD": "c++17",
-        "OTHER_LDFLAGS": ["-L<!(node scripts/openblas.js lib)"]
+        "CLANG_CXX_LANGUAGE_STANDARD": "c++17"
       }
     }
   ]

@@ -4,6 +4,7 @@
 // RNN_NATIVE_SANITIZE=1 (cmake-js only) adds AddressSanitizer and UndefinedBehaviorSanitizer.
 'use strict';
 const { spawnSync } = require('node:child_process');
+const fs = require('node:fs');
 const path = require('node:path');
 
 const root = path.resolve(__dirname, '..');
@@ -12,6 +13,15 @@ const sanitize = process.env.RNN_NATIVE_SANITIZE === '1';
 
 function onPath(command) {
   return spawnSync(command, ['--version'], { stdio: 'ignore' }).status === 0;
+}
+
+// node-gyp: the one npm runs scripts with (npm_config_node_gyp), else one on the PATH, else the copy bundled with
+// the npm that sits beside this Node.
+function nodeGyp() {
+  if (process.env.npm_config_node_gyp) return [process.execPath, process.env.npm_config_node_gyp];
+  if (onPath('node-gyp')) return ['node-gyp'];
+  const bundled = path.join(path.dirname(process.execPath), '..', 'lib', 'node_modules', 'npm', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js');
+  return [process.execPath, bundled];
 }
 
 function run(command, args) {
@@ -37,7 +47,11 @@ if (builder === 'cmake-js') {
     process.exit(1);
   }
   run(process.execPath, [path.join(__dirname, 'openblas.js')]);
-  run('node-gyp', ['rebuild', ...(debug ? ['--debug'] : [])]);
+  // Build against the running Node's own headers when they are installed, instead of downloading them.
+  const nodePrefix = path.resolve(path.dirname(process.execPath), '..');
+  const localHeaders = !process.env.npm_config_nodedir && fs.existsSync(path.join(nodePrefix, 'include', 'node', 'node_api.h'));
+  const [command, ...prefix] = nodeGyp();
+  run(command, [...prefix, 'rebuild', ...(localHeaders ? [`--nodedir=${nodePrefix}`] : []), ...(debug ? ['--debug'] : [])]);
 } else {
   console.error(`rnn-native: RNN_NATIVE_BUILDER must be cmake-js or node-gyp, got ${builder}`);
   process.exit(1);
