@@ -1,6 +1,7 @@
 // The BLAS behind the kernels. Policy: kernels run one at a time process-wide (sync and async alike), and each uses
 // all of OpenBLAS's threads. This keeps concurrent GEMMs apart (OpenBLAS issue #5836) and never oversubscribes cores.
 import { native } from './native';
+import { describe } from './validate';
 
 export interface BlasInfo {
   /** Always `OpenBLAS`. */
@@ -17,7 +18,7 @@ export interface BlasInfo {
 
 /** Sets the number of threads OpenBLAS uses for each matrix product (waits for a running kernel to finish). */
 export function setNumThreads(n: number): void {
-  if (typeof n !== 'number') throw new TypeError(`n must be a number of threads, got ${typeof n}`);
+  if (typeof n !== 'number') throw new TypeError(`n must be a number of threads, got ${describe(n)}`);
   if (!Number.isInteger(n) || n < 1 || n > 1024) throw new RangeError(`n must be an integer from 1 to 1024, got ${n}`);
   native.setNumThreads(n);
 }

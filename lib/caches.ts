@@ -38,7 +38,8 @@ export class Cache<K extends CacheKind, State> {
       if (cache.kind === kind) return cache.#state as State;
       throw new TypeError(`${name} must be the ${name} that ${producer[kind]} returned, got the cache of ${producer[cache.kind]}`);
     }
-    throw new TypeError(`${name} must be the ${name} that ${producer[kind]} returned, got ${describe(value)}`);
+    const got = value instanceof Cache ? 'a copy or imitation of a cache' : describe(value);
+    throw new TypeError(`${name} must be the ${name} that ${producer[kind]} returned, got ${got}`);
   }
 }
 

@@ -1,6 +1,6 @@
 // rnn-native: vanilla-RNN and LSTM forward and backward passes in native C++ on OpenBLAS.
 export type { Float, NestedArray, Tensor, TensorLike } from './tensor';
-export { toNested } from './tensor';
+export { toNested } from './nested';
 export type { Cache, CacheKind } from './caches';
 export type {
   RnnBackwardResult,

@@ -4,7 +4,7 @@ import { Cache, makeCache } from './caches';
 import type { NativeAddon } from '../binding';
 import { native } from './native';
 import type { Float, FloatArrayConstructor, Tensor, TensorLike } from './tensor';
-import { checkIndexable, checkOptions, checkParams, dtypeOf, tensorArgument, throwShape, toTensor } from './validate';
+import { checkDtype, checkIndexable, checkOptions, checkParams, callDtype, tensorArgument, throwShape, toTensor } from './validate';
 
 /** The notebook's LSTM parameters. Gate weights act on [a_prev; x_t]. Without `Wy` and `by` no prediction is computed. */
 export interface LstmParams {
@@ -98,6 +98,8 @@ const GATES = [
 
 interface LstmLayer {
   dtype: FloatArrayConstructor;
+  /** The parameter whose dtype the call takes. */
+  setBy: string;
   n_x: number;
   n_a: number;
   n_y: number;
@@ -110,16 +112,17 @@ interface LstmLayer {
 
 function lstmLayer(params: unknown): LstmLayer {
   const p = checkParams(params, 'LSTM', ['Wf', 'bf', 'Wi', 'bi', 'Wc', 'bc', 'Wo', 'bo'], ['Wy', 'by']);
-  const dtype = dtypeOf(p.Wf);
+  const { dtype, setBy } = callDtype(p, ['Wf', 'bf', 'Wi', 'bi', 'Wc', 'bc', 'Wo', 'bo', 'Wy', 'by']);
   const Wf = toTensor(p.Wf, 'Wf', dtype);
+  checkDtype(Wf, 'Wf', dtype, setBy);
   const [rows, columns] = Wf.shape as [number, number];
   if (Wf.shape.length !== 2 || columns <= rows) {
-    throwShape('Wf', 'n_a, n_a + n_x', ['n_a', 'n_a + n_x with n_x ≥ 1'], Wf.shape, '');
+    throwShape('Wf', 'n_a, n_a + n_x', ['n_a', 'n_a + n_x'], Wf.shape, 'n_x must be at least 1');
   }
   const n_a = rows;
   const n_x = columns - rows;
   const param = (name: string, symbols: string, expected: (number | string)[], origin: string) =>
-    tensorArgument(p[name], name, dtype, 'Wf', symbols, expected, origin);
+    tensorArgument(p[name], name, dtype, setBy, symbols, expected, origin);
   const W = new dtype(4 * n_a * columns);
   const b = new dtype(4 * n_a);
   GATES.forEach(([weight, bias], gate) => {
@@ -127,11 +130,11 @@ function lstmLayer(params: unknown): LstmLayer {
     W.set(Wg.data, gate * n_a * columns);
     b.set(param(bias, 'n_a, 1', [n_a, 1], 'n_a comes from Wf').data, gate * n_a);
   });
-  if (p.Wy === undefined) return { dtype, n_x, n_a, n_y: 0, W, b, prediction: undefined };
+  if (p.Wy === undefined) return { dtype, setBy, n_x, n_a, n_y: 0, W, b, prediction: undefined };
   const Wy = param('Wy', 'n_y, n_a', ['n_y', n_a], 'n_a comes from Wf');
   const n_y = Wy.shape[0] as number;
   const by = param('by', 'n_y, 1', [n_y, 1], 'n_y comes from Wy');
-  return { dtype, n_x, n_a, n_y, W, b, prediction: { Wy, by } };
+  return { dtype, setBy, n_x, n_a, n_y, W, b, prediction: { Wy, by } };
 }
 
 type ForwardArgs = Parameters<NativeAddon['lstmForward']>;
@@ -191,13 +194,13 @@ function prepareBackward(state: LstmState, da: Tensor, dcLast: Tensor | undefine
 
 function prepareSequenceForward(x: unknown, a0: unknown, params: unknown, opts: unknown, copyInputs: boolean) {
   const layer = lstmLayer(params);
-  const { dtype, n_x, n_a, n_y } = layer;
-  const input = tensorArgument(x, 'x', dtype, 'Wf', 'n_x, m, T', [n_x, 'm', 'T'], 'n_x comes from Wf');
+  const { dtype, setBy, n_x, n_a, n_y } = layer;
+  const input = tensorArgument(x, 'x', dtype, setBy, 'n_x, m, T', [n_x, 'm', 'T'], 'n_x comes from Wf');
   const [, m, T] = input.shape as [number, number, number];
   const origin = 'n_a comes from Wf, m from x';
-  const start = tensorArgument(a0, 'a0', dtype, 'Wf', 'n_a, m', [n_a, m], origin);
+  const start = tensorArgument(a0, 'a0', dtype, setBy, 'n_a, m', [n_a, m], origin);
   const options = checkOptions(opts, 'opts', ['c0']);
-  const c0 = options.c0 === undefined ? undefined : tensorArgument(options.c0, 'c0', dtype, 'Wf', 'n_a, m', [n_a, m], origin);
+  const c0 = options.c0 === undefined ? undefined : tensorArgument(options.c0, 'c0', dtype, setBy, 'n_a, m', [n_a, m], origin);
   const { args, a, c, y, state } = prepareForward(layer, input, start, c0, m, T, copyInputs);
   const result = (): LstmForwardResult => {
     const out: LstmForwardResult = {
@@ -228,12 +231,12 @@ function prepareSequenceBackward(da: unknown, caches: unknown, copyInputs: boole
 /** One step from xt (n_x, m), aPrev and cPrev (n_a, m): aNext, cNext and ytPred = softmax(Wy aNext + by). */
 export function lstmCellForward(xt: TensorLike, aPrev: TensorLike, cPrev: TensorLike, params: LstmParams): LstmCellForwardResult {
   const layer = lstmLayer(params);
-  const { dtype, n_x, n_a, n_y } = layer;
-  const x = tensorArgument(xt, 'xt', dtype, 'Wf', 'n_x, m', [n_x, 'm'], 'n_x comes from Wf');
+  const { dtype, setBy, n_x, n_a, n_y } = layer;
+  const x = tensorArgument(xt, 'xt', dtype, setBy, 'n_x, m', [n_x, 'm'], 'n_x comes from Wf');
   const m = x.shape[1] as number;
   const origin = 'n_a comes from Wf, m from xt';
-  const a0 = tensorArgument(aPrev, 'aPrev', dtype, 'Wf', 'n_a, m', [n_a, m], origin);
-  const c0 = tensorArgument(cPrev, 'cPrev', dtype, 'Wf', 'n_a, m', [n_a, m], origin);
+  const a0 = tensorArgument(aPrev, 'aPrev', dtype, setBy, 'n_a, m', [n_a, m], origin);
+  const c0 = tensorArgument(cPrev, 'cPrev', dtype, setBy, 'n_a, m', [n_a, m], origin);
   const { args, a, c, y, state } = prepareForward(layer, x, a0, c0, m, 1, false);
   native.lstmForward(...args);
   const result: LstmCellForwardResult = {

@@ -1,6 +1,7 @@
-// numpy's legacy RandomState, so that `new RandomState(1).randn(3, 10)` draws exactly what
-// `np.random.seed(1); np.random.randn(3, 10)` draws: MT19937 seeded by init_genrand, 53-bit doubles, and polar
-// Box–Muller normals with one cached value. Lets notebook experiments be reproduced value for value.
+// numpy's legacy RandomState, so that `new RandomState(1).randn(3, 10)` draws what `np.random.seed(1);
+// np.random.randn(3, 10)` draws: MT19937 seeded by init_genrand, 53-bit doubles, and polar Box–Muller normals with
+// one cached value. Every integer and uniform draw is identical; a few normals differ from numpy's in the last bit,
+// because JavaScript's Math.log and the C library's log (which numpy calls) round a few inputs differently.
 import type { Tensor } from './tensor';
 
 const N = 624;

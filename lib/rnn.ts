@@ -3,7 +3,7 @@ import { Cache, makeCache } from './caches';
 import type { NativeAddon } from '../binding';
 import { native } from './native';
 import type { Float, FloatArrayConstructor, Tensor, TensorLike } from './tensor';
-import { checkIndexable, checkParams, dtypeOf, tensorArgument, throwShape, toTensor } from './validate';
+import { checkDtype, checkIndexable, checkParams, callDtype, tensorArgument, throwShape, toTensor } from './validate';
 
 /** The notebook's RNN parameters. Without `Wya` and `by` no prediction is computed. */
 export interface RnnParams {
@@ -64,6 +64,8 @@ export interface RnnBackwardResult {
 
 interface RnnLayer {
   dtype: FloatArrayConstructor;
+  /** The parameter whose dtype the call takes. */
+  setBy: string;
   n_x: number;
   n_a: number;
   n_y: number;
@@ -75,19 +77,20 @@ interface RnnLayer {
 
 function rnnLayer(params: unknown): RnnLayer {
   const p = checkParams(params, 'RNN', ['Wax', 'Waa', 'ba'], ['Wya', 'by']);
-  const dtype = dtypeOf(p.Wax);
+  const { dtype, setBy } = callDtype(p, ['Wax', 'Waa', 'ba', 'Wya', 'by']);
   const Wax = toTensor(p.Wax, 'Wax', dtype);
+  checkDtype(Wax, 'Wax', dtype, setBy);
   if (Wax.shape.length !== 2) throwShape('Wax', 'n_a, n_x', ['n_a', 'n_x'], Wax.shape, '');
   const [n_a, n_x] = Wax.shape as [number, number];
   const param = (name: string, symbols: string, expected: (number | string)[], origin: string) =>
-    tensorArgument(p[name], name, dtype, 'Wax', symbols, expected, origin);
+    tensorArgument(p[name], name, dtype, setBy, symbols, expected, origin);
   const Waa = param('Waa', 'n_a, n_a', [n_a, n_a], 'n_a comes from Wax');
   const ba = param('ba', 'n_a, 1', [n_a, 1], 'n_a comes from Wax');
-  if (p.Wya === undefined) return { dtype, n_x, n_a, n_y: 0, Wax, Waa, ba, prediction: undefined };
+  if (p.Wya === undefined) return { dtype, setBy, n_x, n_a, n_y: 0, Wax, Waa, ba, prediction: undefined };
   const Wya = param('Wya', 'n_y, n_a', ['n_y', n_a], 'n_a comes from Wax');
   const n_y = Wya.shape[0] as number;
   const by = param('by', 'n_y, 1', [n_y, 1], 'n_y comes from Wya');
-  return { dtype, n_x, n_a, n_y, Wax, Waa, ba, prediction: { Wya, by } };
+  return { dtype, setBy, n_x, n_a, n_y, Wax, Waa, ba, prediction: { Wya, by } };
 }
 
 type ForwardArgs = Parameters<NativeAddon['rnnForward']>;
@@ -133,10 +136,10 @@ function prepareBackward(state: RnnState, da: Tensor, Tb: number, copyInputs: bo
 
 function prepareSequenceForward(x: unknown, a0: unknown, params: unknown, copyInputs: boolean) {
   const layer = rnnLayer(params);
-  const { dtype, n_x, n_a, n_y } = layer;
-  const input = tensorArgument(x, 'x', dtype, 'Wax', 'n_x, m, T', [n_x, 'm', 'T'], 'n_x comes from Wax');
+  const { dtype, setBy, n_x, n_a, n_y } = layer;
+  const input = tensorArgument(x, 'x', dtype, setBy, 'n_x, m, T', [n_x, 'm', 'T'], 'n_x comes from Wax');
   const [, m, T] = input.shape as [number, number, number];
-  const start = tensorArgument(a0, 'a0', dtype, 'Wax', 'n_a, m', [n_a, m], 'n_a comes from Wax, m from x');
+  const start = tensorArgument(a0, 'a0', dtype, setBy, 'n_a, m', [n_a, m], 'n_a comes from Wax, m from x');
   const { args, a, y, state } = prepareForward(layer, input, start, m, T, copyInputs);
   const result = (): RnnForwardResult => {
     const out: RnnForwardResult = { a: { data: a, shape: [n_a, m, T] }, caches: makeCache('rnn', input, state) };
@@ -163,10 +166,10 @@ function prepareSequenceBackward(da: unknown, caches: unknown, copyInputs: boole
 /** One step: aNext = tanh(Waa aPrev + Wax xt + ba), ytPred = softmax(Wya aNext + by). xt (n_x, m), aPrev (n_a, m). */
 export function rnnCellForward(xt: TensorLike, aPrev: TensorLike, params: RnnParams): RnnCellForwardResult {
   const layer = rnnLayer(params);
-  const { dtype, n_x, n_a, n_y } = layer;
-  const x = tensorArgument(xt, 'xt', dtype, 'Wax', 'n_x, m', [n_x, 'm'], 'n_x comes from Wax');
+  const { dtype, setBy, n_x, n_a, n_y } = layer;
+  const x = tensorArgument(xt, 'xt', dtype, setBy, 'n_x, m', [n_x, 'm'], 'n_x comes from Wax');
   const m = x.shape[1] as number;
-  const a0 = tensorArgument(aPrev, 'aPrev', dtype, 'Wax', 'n_a, m', [n_a, m], 'n_a comes from Wax, m from xt');
+  const a0 = tensorArgument(aPrev, 'aPrev', dtype, setBy, 'n_a, m', [n_a, m], 'n_a comes from Wax, m from xt');
   const { args, a, y, state } = prepareForward(layer, x, a0, m, 1, false);
   native.rnnForward(...args);
   const result: RnnCellForwardResult = { aNext: { data: a, shape: [n_a, m] }, cache: makeCache('rnnCell', x, state) };

@@ -21,33 +21,3 @@ export type FloatArrayConstructor = Float64ArrayConstructor | Float32ArrayConstr
 export function shapeText(shape: readonly (number | string)[]): string {
   return `(${shape.join(', ')})`;
 }
-
-export function sizeOf(shape: readonly number[]): number {
-  let size = 1;
-  for (const d of shape) size *= d;
-  return size;
-}
-
-/** A tensor of zeros. */
-export function zeros(dtype: FloatArrayConstructor, shape: number[]): Tensor {
-  return { data: new dtype(sizeOf(shape)), shape };
-}
-
-/** The tensor as nested arrays: shape (2, 3) gives number[2][3]. The inverse of passing nested arrays in. */
-export function toNested(tensor: Tensor): NestedArray {
-  const { data, shape } = tensor;
-  const strides: number[] = [];
-  let stride = 1;
-  for (let axis = shape.length - 1; axis >= 0; --axis) {
-    strides[axis] = stride;
-    stride *= shape[axis] ?? 1;
-  }
-  const build = (axis: number, offset: number): NestedArray => {
-    const length = shape[axis] ?? 0;
-    if (axis === shape.length - 1) return Array.from(data.subarray(offset, offset + length));
-    const rows: NestedArray[] = [];
-    for (let i = 0; i < length; ++i) rows.push(build(axis + 1, offset + i * (strides[axis] ?? 0)));
-    return rows;
-  };
-  return build(0, 0);
-}

@@ -24,7 +24,8 @@ function isFloatArray(value: unknown): value is Float64Array | Float32Array {
 
 function checkShape(shape: unknown, name: string): number[] {
   if (!Array.isArray(shape) || shape.length === 0) {
-    throw new TypeError(`${name}.shape must be a non-empty array of dimensions, got ${describe(shape)}`);
+    const got = Array.isArray(shape) ? 'an empty array' : describe(shape);
+    throw new TypeError(`${name}.shape must be a non-empty array of dimensions, got ${got}`);
   }
   let size = 1;
   for (const d of shape) {
@@ -47,7 +48,9 @@ function nestedShape(value: unknown[], name: string): number[] {
     shape.push(level.length);
     level = level[0];
   }
-  if (shape.length > 3) throw new TypeError(`${name} must be nested at most 3 deep, got ${shape.length}`);
+  if (shape.length > 3) {
+    throw new TypeError(`${name} must be a nested array of rank 1 to 3 (number[], number[][] or number[][][]), got rank ${shape.length}`);
+  }
   return shape;
 }
 
@@ -89,18 +92,26 @@ export function toTensor(value: unknown, name: string, nestedDtype: FloatArrayCo
     throw new TypeError(`${name}.data must be a Float64Array or Float32Array, got ${describe(data)}`);
   }
   const dims = checkShape(shape, name);
-  if (data.buffer.byteLength === 0) throw new TypeError(`${name}.data has no memory (its ArrayBuffer is detached or empty)`);
   const size = dims.reduce((a, b) => a * b, 1);
   if (data.length !== size) {
-    throw new RangeError(`${name}.data has ${data.length} values but its shape ${shapeText(dims)} needs ${size}`);
+    const why = data.buffer.byteLength === 0 ? ' (its ArrayBuffer is empty or detached)' : '';
+    throw new RangeError(`${name}.data has ${data.length} values but its shape ${shapeText(dims)} needs ${size}${why}`);
   }
-  return { data, shape: dims };
+  return { data, shape: dims.slice() };
 }
 
-/** The dtype that the defining parameter sets for the whole call: its own, or Float64Array for a nested array. */
-export function dtypeOf(value: unknown): FloatArrayConstructor {
-  const data = typeof value === 'object' && value !== null ? (value as { data?: unknown }).data : undefined;
-  return data instanceof Float32Array ? Float32Array : Float64Array;
+/**
+ * The dtype of a call: that of the first parameter (in `order`) given as a Float32Array or Float64Array tensor, which
+ * is named in dtype errors; Float64Array, set by `order[0]`, when every parameter is a nested array.
+ */
+export function callDtype(params: Record<string, unknown>, order: readonly string[]): { dtype: FloatArrayConstructor; setBy: string } {
+  for (const name of order) {
+    const value = params[name];
+    const data = typeof value === 'object' && value !== null ? (value as { data?: unknown }).data : undefined;
+    if (data instanceof Float32Array) return { dtype: Float32Array, setBy: name };
+    if (data instanceof Float64Array) return { dtype: Float64Array, setBy: name };
+  }
+  return { dtype: Float64Array, setBy: order[0] ?? 'the parameters' };
 }
 
 /** TypeError unless `tensor` has the call's dtype, naming the argument and the parameter that set the dtype. */
@@ -140,9 +151,8 @@ export function throwShape(
   got: readonly number[],
   origin: string,
 ): never {
-  throw new RangeError(
-    `${name} must have shape (${symbols}) = ${shapeText(expected)}, got ${shapeText(got)}${origin ? ` (${origin})` : ''}`,
-  );
+  const numbers = expected.some((size) => typeof size === 'number') ? ` = ${shapeText(expected)}` : '';
+  throw new RangeError(`${name} must have shape (${symbols})${numbers}, got ${shapeText(got)}${origin ? ` (${origin})` : ''}`);
 }
 
 /** The parameter object of one layer, checked for type, unknown keys (usually typos) and missing keys. */
