@@ -1,9 +1,22 @@
 // The caches a forward pass returns and its backward pass takes back. Their state is private: nothing outside this
 // package can build, read or change it, so a backward pass always sees exactly what its forward pass left.
-import type { Tensor } from './tensor';
+import type { Float, FloatArrayConstructor, Tensor } from './tensor';
 import { describe } from './validate';
 
 export type CacheKind = 'rnnCell' | 'rnn' | 'lstmCell' | 'lstm';
+
+/** What every cache holds, RNN or LSTM: the sizes, the dtype, and the time-major input and hidden states. */
+export interface SequenceState {
+  readonly dtype: FloatArrayConstructor;
+  readonly n_x: number;
+  readonly n_a: number;
+  readonly m: number;
+  readonly T: number;
+  /** (T, m, n_x) the input, time-major. */
+  readonly X: Float;
+  /** (T + 1, m, n_a) the hidden states, time-major, a0 first. */
+  readonly H: Float;
+}
 
 const producer: Record<CacheKind, string> = {
   rnnCell: 'rnnCellForward',

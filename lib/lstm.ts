@@ -1,10 +1,10 @@
 // LSTM: one cell and whole sequences, forward and backward. A cell is a sequence of one step. The four gate
 // matrices are fused into one (4 n_a, n_a + n_x) matrix in the order f, i, c, o, so a step is one GEMM.
-import { Cache, makeCache } from './caches';
+import { Cache, makeCache, type SequenceState } from './caches';
 import type { NativeAddon } from '../binding';
 import { native } from './native';
 import type { Float, FloatArrayConstructor, Tensor, TensorLike } from './tensor';
-import { checkDtype, checkIndexable, checkOptions, checkParams, callDtype, tensorArgument, throwShape, toTensor } from './validate';
+import { upstreamGradient, checkDtype, checkIndexable, checkOptions, checkParams, callDtype, tensorArgument, throwShape, toTensor } from './validate';
 
 /** The notebook's LSTM parameters. Gate weights act on [a_prev; x_t]. Without `Wy` and `by` no prediction is computed. */
 export interface LstmParams {
@@ -35,16 +35,8 @@ export interface LstmForwardOptions {
   c0?: TensorLike;
 }
 
-interface LstmState {
-  readonly dtype: FloatArrayConstructor;
-  readonly n_x: number;
-  readonly n_a: number;
-  readonly m: number;
-  readonly T: number;
-  /** (T, m, n_x) the input, time-major. */
-  readonly X: Float;
-  /** (T + 1, m, n_a) hidden and cell states, time-major, a0 and c0 first. */
-  readonly H: Float;
+interface LstmState extends SequenceState {
+  /** (T + 1, m, n_a) the cell states, time-major, c0 first. */
   readonly C: Float;
   /** (T, m, 4 n_a) the activated gates f, i, c̃, o of every step. */
   readonly G: Float;
@@ -216,13 +208,8 @@ function prepareSequenceForward(x: unknown, a0: unknown, params: unknown, opts: 
 
 function prepareSequenceBackward(da: unknown, caches: unknown, copyInputs: boolean) {
   const state = Cache.stateOf<'lstm', LstmState>(caches, 'lstm', 'caches');
-  const { dtype, n_x, n_a, m, T } = state;
-  const symbols = "n_a, m, T'";
-  const expected = [n_a, m, `T' ≤ ${T}`];
-  const origin = 'n_a, m and T come from the caches';
-  const upstream = tensorArgument(da, 'da', dtype, 'the caches', symbols, expected, origin);
-  const Tb = upstream.shape[2] as number;
-  if (Tb > T) throwShape('da', symbols, expected, upstream.shape, origin);
+  const { n_x, m } = state;
+  const { upstream, Tb } = upstreamGradient(da, state);
   const { args, dx, da0, dc0, gradients } = prepareBackward(state, upstream, undefined, Tb, copyInputs);
   const result = (): LstmBackwardResult => ({ dx: { data: dx, shape: [n_x, m, Tb] }, da0, dc0, ...gradients });
   return { args, result };

@@ -1,9 +1,9 @@
 // Vanilla RNN: one cell and whole sequences, forward and backward. A cell is a sequence of one step.
-import { Cache, makeCache } from './caches';
+import { Cache, makeCache, type SequenceState } from './caches';
 import type { NativeAddon } from '../binding';
 import { native } from './native';
 import type { Float, FloatArrayConstructor, Tensor, TensorLike } from './tensor';
-import { checkDtype, checkIndexable, checkParams, callDtype, tensorArgument, throwShape, toTensor } from './validate';
+import { upstreamGradient, checkDtype, checkIndexable, checkParams, callDtype, tensorArgument, throwShape, toTensor } from './validate';
 
 /** The notebook's RNN parameters. Without `Wya` and `by` no prediction is computed. */
 export interface RnnParams {
@@ -19,16 +19,7 @@ export interface RnnParams {
   by?: TensorLike;
 }
 
-interface RnnState {
-  readonly dtype: FloatArrayConstructor;
-  readonly n_x: number;
-  readonly n_a: number;
-  readonly m: number;
-  readonly T: number;
-  /** (T, m, n_x) the input, time-major. */
-  readonly X: Float;
-  /** (T + 1, m, n_a) the hidden states, time-major, a0 first. */
-  readonly H: Float;
+interface RnnState extends SequenceState {
   /** Copies of the weights the forward pass used. */
   readonly Wax: Float;
   readonly Waa: Float;
@@ -151,13 +142,8 @@ function prepareSequenceForward(x: unknown, a0: unknown, params: unknown, copyIn
 
 function prepareSequenceBackward(da: unknown, caches: unknown, copyInputs: boolean) {
   const state = Cache.stateOf<'rnn', RnnState>(caches, 'rnn', 'caches');
-  const { dtype, n_x, n_a, m, T } = state;
-  const symbols = "n_a, m, T'";
-  const expected = [n_a, m, `T' ≤ ${T}`];
-  const origin = 'n_a, m and T come from the caches';
-  const upstream = tensorArgument(da, 'da', dtype, 'the caches', symbols, expected, origin);
-  const Tb = upstream.shape[2] as number;
-  if (Tb > T) throwShape('da', symbols, expected, upstream.shape, origin);
+  const { n_x, m } = state;
+  const { upstream, Tb } = upstreamGradient(da, state);
   const { args, dx, gradients } = prepareBackward(state, upstream, Tb, copyInputs);
   const result = (): RnnBackwardResult => ({ dx: { data: dx, shape: [n_x, m, Tb] }, ...gradients });
   return { args, result };

@@ -224,3 +224,20 @@ export function tensorArgument(
   checkShapeIs(tensor, name, symbols, expected, origin);
   return tensor;
 }
+
+/**
+ * The upstream gradient `da` of a sequence backward pass: (n_a, m, T') with 1 ≤ T' ≤ T, in the caches' dtype.
+ * Returns it with T'.
+ */
+export function upstreamGradient(
+  da: unknown,
+  state: { dtype: FloatArrayConstructor; n_a: number; m: number; T: number },
+): { upstream: Tensor; Tb: number } {
+  const symbols = "n_a, m, T'";
+  const expected = [state.n_a, state.m, `T' ≤ ${state.T}`];
+  const origin = 'n_a, m and T come from the caches';
+  const upstream = tensorArgument(da, 'da', state.dtype, 'the caches', symbols, expected, origin);
+  const Tb = upstream.shape[2] as number;
+  if (Tb > state.T) throwShape('da', symbols, expected, upstream.shape, origin);
+  return { upstream, Tb };
+}
