@@ -5,6 +5,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as rn from 'rnn-native';
+import { isTensor, snapshot } from './support/check.mjs';
 import * as V from './support/valid-inputs.mjs';
 
 const { n_x, n_a, m, T, calls, signatures, shapes } = V;
@@ -20,15 +21,6 @@ const DTYPE_TAIL = "all float arrays of one call must share one dtype";
 
 const sizeOf = (shape) => shape.reduce((p, d) => p * d, 1);
 const shapeText = (shape) => `(${shape.join(', ')})`;
-const isTensor = (v) => v !== null && typeof v === 'object' && 'data' in v && 'shape' in v;
-
-/** The tensors of a result as plain arrays (caches left out), to compare results of two calls. */
-function snapshot(result) {
-  if (isTensor(result)) return { shape: [...result.shape], data: Array.from(result.data), dtype: result.data.constructor.name };
-  const out = {};
-  for (const [key, value] of Object.entries(result)) if (isTensor(value)) out[key] = snapshot(value);
-  return out;
-}
 
 const baseline = Object.fromEntries(FUNCTIONS.map((f) => [f, snapshot(calls[f]())]));
 

@@ -9,6 +9,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as esm from 'rnn-native';
+import { snapshot } from './support/check.mjs';
 import * as V from './support/valid-inputs.mjs';
 
 const require = createRequire(import.meta.url);
@@ -33,13 +34,6 @@ const runtimeNames = (mod) => Object.keys(mod).filter((k) => k !== 'default' && 
 const functionNames = (mod) => runtimeNames(mod).filter((k) => typeof mod[k] === 'function' && !isClass(mod[k]));
 const classNames = (mod) => runtimeNames(mod).filter((k) => isClass(mod[k]));
 
-const isTensor = (v) => v !== null && typeof v === 'object' && 'data' in v && 'shape' in v;
-function snapshot(result) {
-  if (isTensor(result)) return { shape: [...result.shape], data: Array.from(result.data), dtype: result.data.constructor.name };
-  const out = {};
-  for (const [key, value] of Object.entries(result)) if (isTensor(value)) out[key] = snapshot(value);
-  return out;
-}
 
 // ---------------------------------------------------------------------------------------------------------------
 // ESM and CommonJS

@@ -174,3 +174,13 @@ export function tensorsOf(result) {
   }
   return out;
 }
+
+export const isTensor = (v) => v !== null && typeof v === 'object' && 'data' in v && 'shape' in v;
+
+/** The tensors of a result as plain arrays (caches left out), to compare results of two calls. */
+export function snapshot(result) {
+  if (isTensor(result)) return { shape: [...result.shape], data: Array.from(result.data), dtype: result.data.constructor.name };
+  const out = {};
+  for (const [key, value] of Object.entries(result)) if (isTensor(value)) out[key] = snapshot(value);
+  return out;
+}
