@@ -29,6 +29,34 @@ export interface NativeAddon {
   softmax(out: F, z: F, rows: number, cols: number): void;
   /** out, z: elementwise logistic sigmoid. */
   sigmoid(out: F, z: F): void;
+  /** da (n_a,m,T), dWy (n_y,n_a), dby (n_y); a (n_a,m,T), Wy, by; targets (m,T) ids or -1; loss (1) out: the mean softmax cross-entropy. */
+  outputLayerBackward(da: F, dWy: F, dby: F, a: F, Wy: F, by: F, targets: Int32Array, loss: Float64Array,
+    n_a: number, n_y: number, m: number, T: number): void;
+  /**
+   * One fused training step of a character model (cell 0 = RNN, 1 = LSTM; optimizer 0 = SGD, 1 = Adam): params, grads,
+   * moment1, moment2 (layout total); inputs, targets (m,T) ids, targets -1 masked; loss (1) out. Clips by value when
+   * clipValue > 0, then by global norm when clipNorm > 0.
+   */
+  charModelTrainStep(params: F, grads: F, moment1: F, moment2: F, inputs: Int32Array, targets: Int32Array,
+    loss: Float64Array, cell: number, n_a: number, V: number, m: number, T: number, optimizer: number,
+    learningRate: number, momentum: number, beta1: number, beta2: number, epsilon: number, step: number,
+    clipValue: number, clipNorm: number): void;
+  charModelTrainStepAsync(...args: Parameters<NativeAddon['charModelTrainStep']>): Promise<void>;
+  /** h, c|null (n_a) updated in place, logits (V) out; params (layout total); feeds character `token`. */
+  charModelNext(h: F, c: F | null, logits: F, params: F, cell: number, n_a: number, V: number, token: number): void;
+  /** Offsets of each parameter of a character model in its flat vector, and the total length. */
+  charModelLayout(cell: number, n_a: number, V: number): { cellW: number; cellU: number; cellB: number; Wy: number; by: number; total: number };
+  /** g clamped into [-maxValue, maxValue] in place. */
+  clipByValue(g: F, maxValue: number): void;
+  /** g *= factor in place. */
+  scale(g: F, factor: number): void;
+  /** Σ g², accumulated in double. */
+  sumOfSquares(g: F): number;
+  /** velocity = momentum·velocity + g; w -= learningRate·velocity. */
+  sgdUpdate(w: F, g: F, velocity: F, learningRate: number, momentum: number): void;
+  /** Adam update of w in place with moments moment1, moment2; step ≥ 1 counts the updates for bias correction. */
+  adamUpdate(w: F, g: F, moment1: F, moment2: F, learningRate: number, beta1: number, beta2: number, epsilon: number,
+    step: number): void;
   /** Sets OpenBLAS's thread count (waits for a running kernel to finish). */
   setNumThreads(n: number): void;
   getNumThreads(): number;

@@ -6,12 +6,15 @@
         "native/kernels/prediction.cc",
         "native/kernels/rnn.cc",
         "native/kernels/lstm.cc",
+        "native/kernels/loss.cc",
+        "native/kernels/char_model.cc",
         "native/binding/addon.cc",
         "native/binding/run.cc",
         "native/binding/blas_binding.cc",
         "native/binding/rnn_binding.cc",
         "native/binding/lstm_binding.cc",
-        "native/binding/activations_binding.cc"
+        "native/binding/activations_binding.cc",
+        "native/binding/training_binding.cc"
       ],
       "include_dirs": [
         "<!(node -p \"require('node-addon-api').include_dir\")",

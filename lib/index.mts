@@ -21,5 +21,15 @@ export const {
   setNumThreads,
   getNumThreads,
   blasInfo,
+  outputLayerBackward,
+  glorotUniform,
+  initLstmParams,
+  initRnnParams,
+  Adam,
+  Sgd,
+  clipByGlobalNorm,
+  clipByValue,
+  globalNorm,
+  CharModel,
 } = api;
 export type * from './index.js';

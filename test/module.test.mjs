@@ -25,9 +25,15 @@ const API = [
   'rnnForwardAsync', 'rnnBackwardAsync', 'lstmForwardAsync', 'lstmBackwardAsync',
   'softmax', 'sigmoid', 'toNested',
 ].sort();
-/** The rest of the public surface (README): thread control, BLAS information, numpy's RandomState. */
-const UTILITIES = ['setNumThreads', 'getNumThreads', 'blasInfo'];
-const CLASSES = ['RandomState'];
+/**
+ * The rest of the public surface (README): thread control, BLAS information, numpy's RandomState, and training:
+ * the output layer's loss, initialization, clipping, optimizers and the character model.
+ */
+const UTILITIES = [
+  'setNumThreads', 'getNumThreads', 'blasInfo',
+  'outputLayerBackward', 'glorotUniform', 'initLstmParams', 'initRnnParams', 'clipByValue', 'clipByGlobalNorm', 'globalNorm',
+];
+const CLASSES = ['Adam', 'CharModel', 'RandomState', 'Sgd'];
 
 const isClass = (f) => typeof f === 'function' && /^class\b/.test(Function.prototype.toString.call(f));
 const runtimeNames = (mod) => Object.keys(mod).filter((k) => k !== 'default' && k !== '__esModule').sort();
@@ -95,6 +101,19 @@ test('a function called through either entry gives the same result', () => {
     toNested: (rn) => ({ nested: { data: rn.toNested(x).flat(Infinity), shape: [] } }),
     getNumThreads: (rn) => ({ n: { data: [rn.getNumThreads()], shape: [1] } }),
     blasInfo: (rn) => ({ info: { data: Object.entries(rn.blasInfo()).flat(), shape: [] } }),
+    outputLayerBackward: (rn) => {
+      const [, m, T] = V.input('da').shape;
+      return rn.outputLayerBackward(V.input('da'), { Wy: V.input('Wy'), by: V.input('by') }, { data: new Int32Array(m * T), shape: [m, T] });
+    },
+    glorotUniform: (rn) => ({ w: rn.glorotUniform(3, 4, new rn.RandomState(1)) }),
+    initLstmParams: (rn) => rn.initLstmParams({ n_x: 2, n_a: 3, random: new rn.RandomState(1) }),
+    initRnnParams: (rn) => rn.initRnnParams({ n_x: 2, n_a: 3, random: new rn.RandomState(1) }),
+    clipByValue: (rn) => rn.clipByValue({ g: V.input('z') }, 0.5),
+    clipByGlobalNorm: (rn) => rn.clipByGlobalNorm({ g: V.input('z') }, 0.5).grads,
+    globalNorm: (rn) => ({ norm: { data: [rn.globalNorm({ g: V.input('z') })], shape: [1] } }),
+    Sgd: (rn) => ((w) => (new rn.Sgd({ learningRate: 0.1 }).step({ w }, { w: V.input('z') }), { w }))(V.input('z')),
+    Adam: (rn) => ((w) => (new rn.Adam({ learningRate: 0.1 }).step({ w }, { w: V.input('z') }), { w }))(V.input('z')),
+    CharModel: (rn) => ({ sample: { data: [...rn.CharModel.create({ alphabet: 'ab\n', hiddenSize: 3 }).sample({ random: new rn.RandomState(1) })], shape: [] } }),
     RandomState: (rn) => ({ draws: { data: Array.from({ length: 5 }, ((r) => () => r.random())(new rn.RandomState(1))), shape: [5] } }),
   };
   const skipped = ['setNumThreads', 'rnnForwardAsync', 'rnnBackwardAsync', 'lstmForwardAsync', 'lstmBackwardAsync'];
@@ -200,18 +219,21 @@ test('dist/index.d.ts and dist/index.d.mts exist and declare every function', ()
   const declaredIn = {
     'dist/rnn.d.ts': ['rnnCellForward', 'rnnForward', 'rnnCellBackward', 'rnnBackward', 'rnnForwardAsync', 'rnnBackwardAsync'],
     'dist/lstm.d.ts': ['lstmCellForward', 'lstmForward', 'lstmCellBackward', 'lstmBackward', 'lstmForwardAsync', 'lstmBackwardAsync'],
-    'dist/blas.d.ts': UTILITIES,
+    'dist/blas.d.ts': ['setNumThreads', 'getNumThreads', 'blasInfo'],
+    'dist/loss.d.ts': ['outputLayerBackward'],
+    'dist/init.d.ts': ['glorotUniform', 'initLstmParams', 'initRnnParams'],
+    'dist/optimizers.d.ts': ['clipByValue', 'clipByGlobalNorm', 'globalNorm'],
     'dist/activations.d.ts': ['softmax', 'sigmoid'],
     'dist/nested.d.ts': ['toNested'],
   };
   for (const [file, names] of Object.entries(declaredIn)) {
     const text = read(file);
-    for (const name of names) assert.match(text, new RegExp(`export declare function ${name}\\(`), `${file} declares ${name}`);
+    for (const name of names) assert.match(text, new RegExp(`export declare function ${name}[<(]`), `${file} declares ${name}`);
   }
 });
 
 test('every lib/ source has its compiled JavaScript and declaration in dist/', () => {
-  for (const file of readdirSync(join(root, 'lib'))) {
+  for (const file of readdirSync(join(root, 'lib'), { recursive: true }).filter((f) => /\.m?ts$/.test(f))) {
     const base = file.replace(/\.m?ts$/, '');
     const [js, dts] = file.endsWith('.mts') ? [`${base}.mjs`, `${base}.d.mts`] : [`${base}.js`, `${base}.d.ts`];
     assert.ok(existsSync(join(root, 'dist', js)), `dist/${js} for lib/${file}`);

@@ -21,6 +21,16 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
   add("lstmBackwardAsync", lstm_backward_async);
   add("softmax", softmax);
   add("sigmoid", sigmoid);
+  add("outputLayerBackward", output_layer_backward);
+  add("charModelTrainStep", train_step);
+  add("charModelTrainStepAsync", train_step_async);
+  add("charModelNext", next_character);
+  add("charModelLayout", char_model_layout);
+  add("clipByValue", clip_by_value);
+  add("scale", scale);
+  add("sumOfSquares", sum_of_squares);
+  add("sgdUpdate", sgd_update);
+  add("adamUpdate", adam_update);
   add("setNumThreads", set_num_threads);
   add("getNumThreads", get_num_threads);
   add("blasInfo", blas_info);

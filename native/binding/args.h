@@ -4,6 +4,7 @@
 #include <napi.h>
 
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 
 namespace rnn::binding {
@@ -30,6 +31,20 @@ Real* optional_array(const Napi::CallbackInfo& info, std::size_t index) {
 
 inline int dim(const Napi::CallbackInfo& info, std::size_t index) {
   return info[index].As<Napi::Number>().Int32Value();
+}
+
+inline double number(const Napi::CallbackInfo& info, std::size_t index) {
+  return info[index].As<Napi::Number>().DoubleValue();
+}
+
+// The data of an Int32Array argument (character ids, class targets).
+inline const std::int32_t* ids(const Napi::CallbackInfo& info, std::size_t index) {
+  return info[index].As<Napi::Int32Array>().Data();
+}
+
+// The element count of a typed-array argument.
+inline std::size_t length(const Napi::CallbackInfo& info, std::size_t index) {
+  return info[index].As<Napi::TypedArray>().ElementLength();
 }
 
 // `bind(info, Real{})` with Real = float or double, as the first argument's dtype says: the kernel of this call.

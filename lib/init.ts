@@ -1,0 +1,129 @@
+// Parameter initialization: Glorot/Xavier uniform weights, zero biases, and an optional forget-gate bias.
+import type { RandomState } from './random';
+import type { Float, FloatArrayConstructor, Tensor } from './tensor';
+import { checkOptions, describe } from './validate';
+
+export type Dtype = 'float64' | 'float32';
+
+export function arrayType(dtype: unknown, name: string): FloatArrayConstructor {
+  if (dtype === undefined || dtype === 'float64') return Float64Array;
+  if (dtype === 'float32') return Float32Array;
+  throw new TypeError(`${name} must be 'float64' or 'float32', got ${typeof dtype === 'string' ? `'${dtype}'` : describe(dtype)}`);
+}
+
+/** Fills `data`, a (fanOut, fanIn) matrix, with Glorot/Xavier uniform draws: U(-l, l) with l = √(6 / (fanIn + fanOut)). */
+export function fillGlorotUniform(data: Float, fanOut: number, fanIn: number, random: RandomState): void {
+  const limit = Math.sqrt(6 / (fanIn + fanOut));
+  for (let i = 0; i < fanOut * fanIn; ++i) data[i] = (2 * random.random() - 1) * limit;
+}
+
+function dimension(value: unknown, name: string): number {
+  if (typeof value !== 'number') throw new TypeError(`${name} must be a number, got ${describe(value)}`);
+  if (!Number.isSafeInteger(value) || value < 1) throw new RangeError(`${name} must be a positive integer, got ${value}`);
+  return value;
+}
+
+function randomState(value: unknown): RandomState {
+  if (typeof (value as { random?: unknown } | null)?.random !== 'function') {
+    throw new TypeError(`random must be a RandomState, got ${describe(value)}`);
+  }
+  return value as RandomState;
+}
+
+function glorot(dtype: FloatArrayConstructor, fanOut: number, fanIn: number, random: RandomState): Tensor {
+  const data = new dtype(fanOut * fanIn);
+  fillGlorotUniform(data, fanOut, fanIn, random);
+  return { data, shape: [fanOut, fanIn] };
+}
+
+/** A (fanOut, fanIn) Tensor of Glorot/Xavier uniform draws. */
+export function glorotUniform(fanOut: number, fanIn: number, random: RandomState, dtype?: Dtype): Tensor {
+  return glorot(arrayType(dtype, 'dtype'), dimension(fanOut, 'fanOut'), dimension(fanIn, 'fanIn'), randomState(random));
+}
+
+export interface InitOptions {
+  n_x: number;
+  n_a: number;
+  /** With n_y, the output layer (Wya or Wy, by) is initialized too. */
+  n_y?: number;
+  random: RandomState;
+  /** 'float64' (the default) or 'float32'. */
+  dtype?: Dtype;
+}
+
+export interface LstmInitOptions extends InitOptions {
+  /** The initial value of every entry of bf; 0 by default (1 is a common choice that helps long memories). */
+  forgetBias?: number;
+}
+
+export interface RnnInitialParams {
+  Wax: Tensor;
+  Waa: Tensor;
+  ba: Tensor;
+  Wya?: Tensor;
+  by?: Tensor;
+}
+
+export interface LstmInitialParams {
+  Wf: Tensor;
+  bf: Tensor;
+  Wi: Tensor;
+  bi: Tensor;
+  Wc: Tensor;
+  bc: Tensor;
+  Wo: Tensor;
+  bo: Tensor;
+  Wy?: Tensor;
+  by?: Tensor;
+}
+
+function zeros(dtype: FloatArrayConstructor, rows: number, fill = 0): Tensor {
+  return { data: new dtype(rows).fill(fill), shape: [rows, 1] };
+}
+
+function readInit(options: unknown, extra: string[]) {
+  const o = checkOptions(options, 'options', ['n_x', 'n_a', 'n_y', 'random', 'dtype', ...extra]);
+  if (o.n_x === undefined || o.n_a === undefined || o.random === undefined) {
+    throw new TypeError('options need n_x, n_a and random');
+  }
+  return {
+    o,
+    n_x: dimension(o.n_x, 'n_x'),
+    n_a: dimension(o.n_a, 'n_a'),
+    n_y: o.n_y === undefined ? undefined : dimension(o.n_y, 'n_y'),
+    random: randomState(o.random),
+    dtype: arrayType(o.dtype, 'dtype'),
+  };
+}
+
+/** RNN parameters: Glorot/Xavier uniform Wax, Waa (and Wya), zero ba (and by). Draws in the order Wax, Waa, Wya. */
+export function initRnnParams(options: InitOptions): RnnInitialParams {
+  const { n_x, n_a, n_y, random, dtype } = readInit(options, []);
+  const params: RnnInitialParams = {
+    Wax: glorot(dtype, n_a, n_x, random),
+    Waa: glorot(dtype, n_a, n_a, random),
+    ba: zeros(dtype, n_a),
+  };
+  if (n_y !== undefined) Object.assign(params, { Wya: glorot(dtype, n_y, n_a, random), by: zeros(dtype, n_y) });
+  return params;
+}
+
+/**
+ * LSTM parameters: each gate's weights (n_a, n_a + n_x) Glorot/Xavier uniform, biases zero except bf = forgetBias
+ * (and Wy, by). Draws in the order Wf, Wi, Wc, Wo, Wy.
+ */
+export function initLstmParams(options: LstmInitOptions): LstmInitialParams {
+  const { o, n_x, n_a, n_y, random, dtype } = readInit(options, ['forgetBias']);
+  const forgetBias = o.forgetBias ?? 0;
+  if (typeof forgetBias !== 'number' || !Number.isFinite(forgetBias)) {
+    throw new TypeError(`forgetBias must be a finite number, got ${describe(forgetBias)}`);
+  }
+  const gate = (bias: number) => [glorot(dtype, n_a, n_a + n_x, random), zeros(dtype, n_a, bias)] as const;
+  const [Wf, bf] = gate(forgetBias);
+  const [Wi, bi] = gate(0);
+  const [Wc, bc] = gate(0);
+  const [Wo, bo] = gate(0);
+  const params: LstmInitialParams = { Wf, bf, Wi, bi, Wc, bc, Wo, bo };
+  if (n_y !== undefined) Object.assign(params, { Wy: glorot(dtype, n_y, n_a, random), by: zeros(dtype, n_y) });
+  return params;
+}

@@ -1,0 +1,292 @@
+// A character-level language model (RNN or LSTM cell, softmax over the alphabet) trained one batch per native call:
+// forward, loss, backward through time, clipping and the optimizer update happen in one kernel
+// (native/kernels/char_model.cc). Its parameters are one flat vector, laid out as the kernel says.
+import * as fs from 'node:fs';
+import { fillGlorotUniform, arrayType, type Dtype } from './init';
+import { decodeModelFile, encodeModelFile, parameterShapes } from './model-file';
+import { native } from './native';
+import { Adam, Sgd } from './optimizers';
+
+export { Adam, Sgd };
+import { RandomState } from './random';
+import type { Float } from './tensor';
+import { checkOptions, describe } from './validate';
+
+export type CellKind = 'lstm' | 'rnn';
+
+export interface CharModelOptions {
+  /** 'lstm' (the default) or 'rnn'. */
+  cell?: CellKind;
+  /** n_a, 64 by default. */
+  hiddenSize?: number;
+  /** The characters the model knows, each once; a character's index is its id. Must contain '\n'. */
+  alphabet: string;
+  /** Seeds the Glorot/Xavier initialization; 0 by default. */
+  seed?: number;
+  /** 'float64' (the default) or 'float32'. */
+  dtype?: Dtype;
+}
+
+/** A batch of `batchSize` sequences of `steps` character ids, laid out (batchSize, steps) row-major. */
+export interface TrainBatch {
+  inputs: Int32Array;
+  /** The next character of each input position, or -1 to mask the position (padding). */
+  targets: Int32Array;
+  batchSize: number;
+  steps: number;
+}
+
+export interface TrainOptions {
+  optimizer: Adam | Sgd;
+  /** Clip every gradient value into [-clipValue, clipValue] (first). */
+  clipValue?: number;
+  /** Then scale all gradients together down to this global L2 norm. */
+  clipNorm?: number;
+}
+
+export interface SampleOptions {
+  random: RandomState;
+  /** Stop after this many characters if no '\n' came; 100 by default. */
+  maxLength?: number;
+  /** Divides the logits: below 1 sharper, above 1 more varied; 1 by default. */
+  temperature?: number;
+  /** Characters fed after the initial '\n' and returned at the start of the sample. */
+  prefix?: string;
+}
+
+/** Where each parameter starts in the flat vector (see native/kernels/char_model.h). */
+export type ParameterLayout = ReturnType<typeof native.charModelLayout>;
+
+const CELLS: Record<CellKind, number> = { rnn: 0, lstm: 1 };
+
+function positiveInteger(value: unknown, name: string, fallback?: number): number {
+  if (value === undefined && fallback !== undefined) return fallback;
+  if (typeof value !== 'number') throw new TypeError(`${name} must be a number, got ${describe(value)}`);
+  if (!Number.isSafeInteger(value) || value < 1) throw new RangeError(`${name} must be a positive integer, got ${value}`);
+  return value;
+}
+
+function optionalPositive(value: unknown, name: string): number {
+  if (value === undefined) return 0;
+  if (typeof value !== 'number') throw new TypeError(`${name} must be a number, got ${describe(value)}`);
+  if (!(value > 0) || !Number.isFinite(value)) throw new RangeError(`${name} must be a finite number > 0, got ${value}`);
+  return value;
+}
+
+export function checkAlphabet(alphabet: unknown): string {
+  if (typeof alphabet !== 'string') throw new TypeError(`alphabet must be a string, got ${describe(alphabet)}`);
+  const characters = [...alphabet];
+  if (new Set(characters).size !== characters.length) throw new RangeError('alphabet must list each character once');
+  if (!characters.includes('\n')) throw new RangeError("alphabet must contain '\\n', which starts and ends every sample");
+  if (characters.length < 2) throw new RangeError('alphabet needs at least 2 characters');
+  return alphabet;
+}
+
+export function checkCell(cell: unknown): CellKind {
+  if (cell === undefined) return 'lstm';
+  if (cell !== 'lstm' && cell !== 'rnn') throw new TypeError(`cell must be 'lstm' or 'rnn', got ${typeof cell === 'string' ? `'${cell}'` : describe(cell)}`);
+  return cell;
+}
+
+export class CharModel {
+  readonly cell: CellKind;
+  readonly hiddenSize: number;
+  readonly alphabet: string;
+  readonly dtype: Dtype;
+  /** All parameters end to end, laid out by `layout`. */
+  readonly parameters: Float;
+  readonly layout: ParameterLayout;
+  readonly #characters: string[];
+  readonly #ids: Map<string, number>;
+  readonly #gradients: Float;
+  #busy = false;
+
+  /** Internal: use CharModel.create or CharModel.load. */
+  constructor(cell: CellKind, hiddenSize: number, alphabet: string, dtype: Dtype, parameters?: Float) {
+    this.cell = cell;
+    this.hiddenSize = hiddenSize;
+    this.alphabet = alphabet;
+    this.dtype = dtype;
+    this.#characters = [...alphabet];
+    this.#ids = new Map(this.#characters.map((character, id) => [character, id]));
+    this.layout = native.charModelLayout(CELLS[cell], hiddenSize, this.#characters.length);
+    const sizes = parameterShapes(cell, hiddenSize, this.#characters.length).map(([, [rows, columns]]) => rows * columns);
+    if (sizes.reduce((a, b) => a + b, 0) !== this.layout.total) throw new Error('rnn-native: model layout mismatch');
+    const Array = arrayType(dtype, 'dtype');
+    this.parameters = parameters ?? new Array(this.layout.total);
+    this.#gradients = new Array(this.layout.total);
+  }
+
+  /** A new model with Glorot/Xavier uniform weights, zero biases and, for the LSTM, a forget-gate bias of 1. */
+  static create(options: CharModelOptions): CharModel {
+    const o = checkOptions(options, 'options', ['cell', 'hiddenSize', 'alphabet', 'seed', 'dtype']);
+    const seed = o.seed === undefined ? 0 : o.seed;
+    if (typeof seed !== 'number') throw new TypeError(`seed must be a number, got ${describe(seed)}`);
+    const random = new RandomState(seed);
+    const model = new CharModel(
+      checkCell(o.cell),
+      positiveInteger(o.hiddenSize, 'hiddenSize', 64),
+      checkAlphabet(o.alphabet),
+      arrayType(o.dtype, 'dtype') === Float32Array ? 'float32' : 'float64',
+    );
+    model.#initialize(random);
+    return model;
+  }
+
+  #initialize(random: RandomState): void {
+    const { layout: L, parameters: p, hiddenSize: n_a } = this;
+    const V = this.#characters.length;
+    const block = (start: number, rows: number, columns: number) => {
+      fillGlorotUniform(p.subarray(start, start + rows * columns), rows, columns, random);
+    };
+    if (this.cell === 'lstm') {
+      for (let gate = 0; gate < 4; ++gate) block(L.cellW + gate * n_a * (n_a + V), n_a, n_a + V);
+      p.fill(1, L.cellB, L.cellB + n_a);
+    } else {
+      block(L.cellW, n_a, V);
+      block(L.cellU, n_a, n_a);
+    }
+    block(L.Wy, V, n_a);
+  }
+
+  /** The ids of `text`'s characters; RangeError for a character outside the alphabet. */
+  encode(text: string): Int32Array {
+    const characters = [...text];
+    return Int32Array.from(characters, (character, i) => {
+      const id = this.#ids.get(character);
+      if (id === undefined) throw new RangeError(`character ${JSON.stringify(character)} at ${i} is not in the model's alphabet`);
+      return id;
+    });
+  }
+
+  decode(ids: ArrayLike<number>): string {
+    return Array.from(ids, (id) => this.#characters[id] ?? '').join('');
+  }
+
+  /** One training step on `batch`; returns its mean loss per character (nats), measured before the update. */
+  trainStep(batch: TrainBatch, options: TrainOptions): number {
+    this.#guard();
+    const { args, loss } = this.#prepareStep(batch, options);
+    native.charModelTrainStep(...args);
+    return loss[0] as number;
+  }
+
+  /** trainStep on libuv's thread pool. The model must not be used again until the Promise settles. */
+  async trainStepAsync(batch: TrainBatch, options: TrainOptions): Promise<number> {
+    this.#guard();
+    const { args, loss } = this.#prepareStep(batch, options);
+    this.#busy = true;
+    try {
+      await native.charModelTrainStepAsync(...args);
+    } finally {
+      this.#busy = false;
+    }
+    return loss[0] as number;
+  }
+
+  #guard(): void {
+    if (this.#busy) throw new Error('this CharModel is busy with a trainStepAsync; await it first');
+  }
+
+  #prepareStep(batch: TrainBatch, options: TrainOptions) {
+    const b = checkOptions(batch, 'batch', ['inputs', 'targets', 'batchSize', 'steps']);
+    const m = positiveInteger(b.batchSize, 'batch.batchSize');
+    const T = positiveInteger(b.steps, 'batch.steps');
+    const V = this.#characters.length;
+    const inputs = this.#checkIds(b.inputs, 'batch.inputs', m * T, 0);
+    const targets = this.#checkIds(b.targets, 'batch.targets', m * T, -1);
+    const o = checkOptions(options, 'options', ['optimizer', 'clipValue', 'clipNorm']);
+    const optimizer = o.optimizer;
+    if (!(optimizer instanceof Adam || optimizer instanceof Sgd)) {
+      throw new TypeError(`options.optimizer must be an Adam or Sgd, got ${describe(optimizer)}`);
+    }
+    const clipValue = optionalPositive(o.clipValue, 'options.clipValue');
+    const clipNorm = optionalPositive(o.clipNorm, 'options.clipNorm');
+    const slot = optimizer.slotFor(this.parameters);
+    const adam = optimizer instanceof Adam ? optimizer : undefined;
+    const momentum = optimizer instanceof Sgd ? optimizer.momentum : 0;
+    const loss = new Float64Array(1);
+    slot.steps += 1;
+    const args: Parameters<typeof native.charModelTrainStep> = [
+      this.parameters, this.#gradients, slot.moment1, slot.moment2, inputs.slice(), targets.slice(), loss,
+      CELLS[this.cell], this.hiddenSize, V, m, T, adam ? 1 : 0, optimizer.learningRate, momentum,
+      adam?.beta1 ?? 0, adam?.beta2 ?? 0, adam?.epsilon ?? 0, slot.steps, clipValue, clipNorm,
+    ];
+    return { args, loss };
+  }
+
+  #checkIds(value: unknown, name: string, length: number, lowest: number): Int32Array {
+    if (!(value instanceof Int32Array)) throw new TypeError(`${name} must be an Int32Array, got ${describe(value)}`);
+    if (value.length !== length) throw new RangeError(`${name} has ${value.length} ids but batchSize × steps = ${length}`);
+    const V = this.#characters.length;
+    for (let i = 0; i < value.length; ++i) {
+      const id = value[i] as number;
+      if (id < lowest || id >= V) throw new RangeError(`${name}[${i}] = ${id} is not a character id in [${lowest}, ${V})`);
+    }
+    return value;
+  }
+
+  /** Writes the model (cell, sizes, alphabet, parameters) to `path` in the versioned JSON format of model-file.ts. */
+  save(path: string): void {
+    this.#guard();
+    fs.writeFileSync(path, encodeModelFile(this));
+  }
+
+  /** The model saved at `path`; a clear Error when the file is not a valid model file. */
+  static load(path: string): CharModel {
+    return CharModel.fromJSON(fs.readFileSync(path, 'utf8'), path);
+  }
+
+  /** The model in a saved file's text; `source` names it in errors. */
+  static fromJSON(text: string, source = 'the text'): CharModel {
+    if (typeof text !== 'string') throw new TypeError(`text must be a string, got ${describe(text)}`);
+    const f = decodeModelFile(text, source);
+    return new CharModel(f.cell, f.hiddenSize, f.alphabet, f.dtype, f.parameters);
+  }
+
+  toJSON(): unknown {
+    return JSON.parse(encodeModelFile(this));
+  }
+
+  /** Generates one line: from the state after '\n' (and `prefix`), draws characters until '\n' or maxLength. */
+  sample(options: SampleOptions): string {
+    const o = checkOptions(options, 'options', ['random', 'maxLength', 'temperature', 'prefix']);
+    const random = o.random;
+    if (!(random instanceof RandomState)) throw new TypeError(`options.random must be a RandomState, got ${describe(random)}`);
+    const maxLength = positiveInteger(o.maxLength, 'options.maxLength', 100);
+    const temperature = o.temperature === undefined ? 1 : optionalPositive(o.temperature, 'options.temperature');
+    const prefix = o.prefix ?? '';
+    if (typeof prefix !== 'string') throw new TypeError(`options.prefix must be a string, got ${describe(prefix)}`);
+    this.#guard();
+    const Array = this.parameters instanceof Float32Array ? Float32Array : Float64Array;
+    const V = this.#characters.length;
+    const h = new Array(this.hiddenSize);
+    const c = this.cell === 'lstm' ? new Array(this.hiddenSize) : null;
+    const logits = new Array(V);
+    const newline = this.#ids.get('\n') as number;
+    const feed = (id: number) => native.charModelNext(h, c, logits, this.parameters, CELLS[this.cell], this.hiddenSize, V, id);
+    feed(newline);
+    for (const id of this.encode(prefix)) feed(id);
+    let text = prefix;
+    for (let length = [...prefix].length; length < maxLength; ++length) {
+      const id = drawFromLogits(logits, temperature, random);
+      if (id === newline) break;
+      text += this.#characters[id];
+      feed(id);
+    }
+    return text;
+  }
+}
+
+/** A draw from softmax(logits / temperature) with one uniform number of `random`. */
+function drawFromLogits(logits: Float, temperature: number, random: RandomState): number {
+  let max = -Infinity;
+  for (const z of logits) max = Math.max(max, z);
+  const weights = Array.from(logits, (z) => Math.exp((z - max) / temperature));
+  let u = random.random() * weights.reduce((a, b) => a + b, 0);
+  for (let id = 0; id < weights.length; ++id) {
+    u -= weights[id] as number;
+    if (u < 0) return id;
+  }
+  return weights.length - 1;
+}

@@ -1,0 +1,175 @@
+// Gradient clipping and the SGD and Adam optimizers, on named tensors (a gradient dict as the backward functions
+// return it) or, inside a model, on one flat parameter vector. The arithmetic is native (native/kernels/optimizers.h)
+// and shared with the character model's fused training step.
+import { native } from './native';
+import type { Float, Tensor } from './tensor';
+import { checkOptions, describe } from './validate';
+
+/** Gradients or parameters by name, each a Tensor with a Float64Array or Float32Array. */
+export type TensorDict = Record<string, Tensor>;
+
+function positiveNumber(value: unknown, name: string): number {
+  if (typeof value !== 'number') throw new TypeError(`${name} must be a number, got ${describe(value)}`);
+  if (!(value > 0) || !Number.isFinite(value)) throw new RangeError(`${name} must be a finite number > 0, got ${value}`);
+  return value;
+}
+
+function fraction(value: unknown, name: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number') throw new TypeError(`${name} must be a number, got ${describe(value)}`);
+  if (!(value >= 0 && value < 1)) throw new RangeError(`${name} must be in [0, 1), got ${value}`);
+  return value;
+}
+
+function tensorDict(value: unknown, name: string): [string, Tensor][] {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new TypeError(`${name} must be an object of tensors, got ${describe(value)}`);
+  }
+  return Object.entries(value).map(([key, tensor]) => {
+    const data = (tensor as { data?: unknown } | null)?.data;
+    if (!(data instanceof Float64Array || data instanceof Float32Array)) {
+      throw new TypeError(`${name}.${key} must be a Tensor with a Float64Array or Float32Array, got ${describe(tensor)}`);
+    }
+    return [key, tensor as Tensor];
+  });
+}
+
+function copy(tensor: Tensor): Tensor {
+  return { data: tensor.data.slice(), shape: tensor.shape.slice() };
+}
+
+/** A copy of `grads` with every value clamped into [-maxValue, maxValue]. */
+export function clipByValue<G extends TensorDict>(grads: G, maxValue: number): G {
+  const limit = positiveNumber(maxValue, 'maxValue');
+  const entries = tensorDict(grads, 'grads').map(([key, tensor]): [string, Tensor] => {
+    const clipped = copy(tensor);
+    native.clipByValue(clipped.data, limit);
+    return [key, clipped];
+  });
+  return Object.fromEntries(entries) as G;
+}
+
+/** The global L2 norm of all gradients together. */
+export function globalNorm(grads: TensorDict): number {
+  return Math.sqrt(tensorDict(grads, 'grads').reduce((sum, [, tensor]) => sum + native.sumOfSquares(tensor.data), 0));
+}
+
+/**
+ * A copy of `grads` scaled so that their global L2 norm is at most `maxNorm` (unchanged when it already is), and
+ * the norm before clipping.
+ */
+export function clipByGlobalNorm<G extends TensorDict>(grads: G, maxNorm: number): { grads: G; norm: number } {
+  const limit = positiveNumber(maxNorm, 'maxNorm');
+  const norm = globalNorm(grads);
+  const factor = norm > limit ? limit / norm : 1;
+  const entries = tensorDict(grads, 'grads').map(([key, tensor]): [string, Tensor] => {
+    const scaled = copy(tensor);
+    if (factor !== 1) native.scale(scaled.data, factor);
+    return [key, scaled];
+  });
+  return { grads: Object.fromEntries(entries) as G, norm };
+}
+
+/** The running state an optimizer keeps for one parameter array. */
+export interface OptimizerSlot {
+  moment1: Float;
+  moment2: Float;
+  /** Updates done so far. */
+  steps: number;
+}
+
+/** What both optimizers share: per-parameter state, keyed by the parameter's own array, and `step`. */
+abstract class Optimizer {
+  readonly #slots = new WeakMap<Float, OptimizerSlot>();
+
+  /** The state of one parameter array, created zeroed on first use. Internal: the model's fused step uses it. */
+  slotFor(parameter: Float): OptimizerSlot {
+    let slot = this.#slots.get(parameter);
+    if (slot === undefined) {
+      const dtype = parameter instanceof Float32Array ? Float32Array : Float64Array;
+      slot = { moment1: new dtype(parameter.length), moment2: new dtype(parameter.length), steps: 0 };
+      this.#slots.set(parameter, slot);
+    }
+    return slot;
+  }
+
+  /**
+   * Updates every tensor of `params` named in `grads`, in place, from its gradient. Each gradient must match its
+   * parameter's shape and dtype. The optimizer keeps its state (momentum, moments) per parameter array.
+   */
+  step(params: TensorDict, grads: TensorDict): void {
+    const parameters = new Map(tensorDict(params, 'params'));
+    const pairs = tensorDict(grads, 'grads').map(([key, gradient]): [Tensor, Tensor] => {
+      const parameter = parameters.get(key);
+      if (parameter === undefined) throw new TypeError(`grads.${key} has no parameter params.${key}`);
+      if (parameter.data.constructor !== gradient.data.constructor || parameter.data.length !== gradient.data.length) {
+        throw new RangeError(
+          `grads.${key} (${gradient.data.constructor.name}, ${gradient.data.length} values) does not match ` +
+            `params.${key} (${parameter.data.constructor.name}, ${parameter.data.length} values)`,
+        );
+      }
+      return [parameter, gradient];
+    });
+    for (const [parameter, gradient] of pairs) {
+      const slot = this.slotFor(parameter.data);
+      slot.steps += 1;
+      this.update(parameter.data, gradient.data, slot);
+    }
+  }
+
+  protected abstract update(w: Float, g: Float, slot: OptimizerSlot): void;
+}
+
+export interface SgdOptions {
+  learningRate: number;
+  /** 0 (the default) for plain SGD. */
+  momentum?: number;
+}
+
+/** SGD with optional momentum, as PyTorch's (no dampening): v = μ·v + g; w -= lr·v. */
+export class Sgd extends Optimizer {
+  readonly learningRate: number;
+  readonly momentum: number;
+
+  constructor(options: SgdOptions) {
+    super();
+    const o = checkOptions(options, 'options', ['learningRate', 'momentum']);
+    this.learningRate = positiveNumber(o.learningRate, 'learningRate');
+    this.momentum = fraction(o.momentum, 'momentum', 0);
+  }
+
+  protected update(w: Float, g: Float, slot: OptimizerSlot): void {
+    native.sgdUpdate(w, g, slot.moment1, this.learningRate, this.momentum);
+  }
+}
+
+export interface AdamOptions {
+  learningRate: number;
+  /** 0.9 by default. */
+  beta1?: number;
+  /** 0.999 by default. */
+  beta2?: number;
+  /** 1e-8 by default. */
+  epsilon?: number;
+}
+
+/** Adam (Kingma & Ba, 2015) with bias-corrected moments. */
+export class Adam extends Optimizer {
+  readonly learningRate: number;
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly epsilon: number;
+
+  constructor(options: AdamOptions) {
+    super();
+    const o = checkOptions(options, 'options', ['learningRate', 'beta1', 'beta2', 'epsilon']);
+    this.learningRate = positiveNumber(o.learningRate, 'learningRate');
+    this.beta1 = fraction(o.beta1, 'beta1', 0.9);
+    this.beta2 = fraction(o.beta2, 'beta2', 0.999);
+    this.epsilon = o.epsilon === undefined ? 1e-8 : positiveNumber(o.epsilon, 'epsilon');
+  }
+
+  protected update(w: Float, g: Float, slot: OptimizerSlot): void {
+    native.adamUpdate(w, g, slot.moment1, slot.moment2, this.learningRate, this.beta1, this.beta2, this.epsilon, slot.steps);
+  }
+}
