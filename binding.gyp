@@ -23,7 +23,7 @@
       "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS"],
       "cflags!": ["-fno-exceptions"],
       "cflags_cc!": ["-fno-exceptions"],
-      "cflags_cc": ["-std=c++17", "-O3", "-Wall", "-Wextra"],
+      "cflags_cc": ["-std=c++17", "-O3", "-Wall", "-Wextra", "-fno-trapping-math"],
       "libraries": [
         "-L<!(node scripts/openblas.js lib)",
         "-Wl,-rpath,<!(node scripts/openblas.js lib)",

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "blas.h"
+#include "fast_math.h"
 #include "layout.h"
 #include "workspace.h"
 
@@ -15,11 +16,9 @@ static double softmax_cross_entropy_row(Real* z, int n, int target, Real scale) 
   Real max = z[0];
   for (int k = 1; k < n; ++k) max = z[k] > max ? z[k] : max;
   const Real target_logit = z[target];
+  for (int k = 0; k < n; ++k) z[k] = fast_exp(z[k] - max);
   double sum = 0;
-  for (int k = 0; k < n; ++k) {
-    z[k] = std::exp(z[k] - max);
-    sum += z[k];
-  }
+  for (int k = 0; k < n; ++k) sum += z[k];
   const Real inverse = Real(1 / sum);
   for (int k = 0; k < n; ++k) z[k] *= inverse * scale;
   z[target] -= scale;

@@ -1,9 +1,9 @@
 #include "lstm.h"
 
-#include <cmath>
 #include <cstddef>
 
 #include "activations.h"
+#include "fast_math.h"
 #include "blas.h"
 #include "layout.h"
 #include "prediction.h"
@@ -11,31 +11,51 @@
 
 namespace rnn {
 
+// One example's cell update over n_a units: c_next = f * c_prev + i * c̃, a_next = o * tanh(c_next).
+template <typename Real>
+static inline void cell_update(Real* __restrict c_next, Real* __restrict a_next, const Real* __restrict f,
+                               const Real* __restrict i, const Real* __restrict cc, const Real* __restrict o,
+                               const Real* __restrict c_prev, int n_a) {
+  for (int k = 0; k < n_a; ++k) {
+    const Real c = f[k] * c_prev[k] + i[k] * cc[k];
+    c_next[k] = c;
+    a_next[k] = o[k] * fast_tanh(c);
+  }
+}
+
 // Shapes: g (m, 4 n_a) gate pre-activations without bias, laid out [f | i | c̃ | o] per row; b (4 n_a);
 // c_prev (m, n_a). In place, g becomes the activated gates; writes c_next = f * c_prev + i * c̃ and
 // a_next = o * tanh(c_next), both (m, n_a).
 template <typename Real>
-static void lstm_cell_pointwise(Real* g, Real* c_next, Real* a_next, const Real* c_prev, const Real* b, int m,
-                                int n_a) {
-  const Real* bf = b;
-  const Real* bi = b + n_a;
-  const Real* bc = b + 2 * n_a;
-  const Real* bo = b + 3 * n_a;
+RNN_VECTORIZED static void lstm_cell_pointwise(Real* g, Real* c_next, Real* a_next, const Real* c_prev, const Real* b,
+                                               int m, int n_a) {
   for (int j = 0; j < m; ++j) {
     Real* f = g + std::size_t(j) * 4 * n_a;
-    Real* i = f + n_a;
-    Real* cc = f + 2 * n_a;
-    Real* o = f + 3 * n_a;
+    sigmoid_with_bias(f, b, 2 * n_a);  // f and i
+    tanh_with_bias(f + 2 * n_a, b + 2 * n_a, n_a);
+    sigmoid_with_bias(f + 3 * n_a, b + 3 * n_a, n_a);
     const std::size_t row = std::size_t(j) * n_a;
-    for (int k = 0; k < n_a; ++k) {
-      f[k] = sigmoid(f[k] + bf[k]);
-      i[k] = sigmoid(i[k] + bi[k]);
-      cc[k] = std::tanh(cc[k] + bc[k]);
-      o[k] = sigmoid(o[k] + bo[k]);
-      const Real c = f[k] * c_prev[row + k] + i[k] * cc[k];
-      c_next[row + k] = c;
-      a_next[row + k] = o[k] * std::tanh(c);
-    }
+    cell_update(c_next + row, a_next + row, f, f + n_a, f + 2 * n_a, f + 3 * n_a, c_prev + row, n_a);
+  }
+}
+
+// One example's backward over n_a units; see lstm_cell_backward_pointwise. df, di, dcc, dout are the four blocks of
+// the example's row of dg; f, i, cc, o those of its row of g.
+template <typename Real>
+static inline void cell_backward(Real* __restrict df, Real* __restrict di, Real* __restrict dcc, Real* __restrict dout,
+                                 Real* __restrict dc, const Real* __restrict f, const Real* __restrict i,
+                                 const Real* __restrict cc, const Real* __restrict o, const Real* __restrict c_next,
+                                 const Real* __restrict c_prev, const Real* __restrict da,
+                                 const Real* __restrict dh, int n_a) {
+  for (int k = 0; k < n_a; ++k) {
+    const Real da_next = da[k] + dh[k];
+    const Real tc = fast_tanh(c_next[k]);
+    const Real dc_total = dc[k] + o[k] * (Real(1) - tc * tc) * da_next;
+    dout[k] = da_next * tc * o[k] * (Real(1) - o[k]);
+    dcc[k] = dc_total * i[k] * (Real(1) - cc[k] * cc[k]);
+    di[k] = dc_total * cc[k] * i[k] * (Real(1) - i[k]);
+    df[k] = dc_total * c_prev[k] * f[k] * (Real(1) - f[k]);
+    dc[k] = dc_total * f[k];
   }
 }
 
@@ -43,28 +63,15 @@ static void lstm_cell_pointwise(Real* g, Real* c_next, Real* a_next, const Real*
 // gradient of a_next; dh, dc (m, n_a) the gradients of a_next and c_next carried from step t + 1.
 // Writes dg (m, 4 n_a), the gradients of the gate pre-activations, and dc = ∂J/∂c_prev in place.
 template <typename Real>
-static void lstm_cell_backward_pointwise(Real* dg, Real* dc, const Real* g, const Real* c_next, const Real* c_prev,
-                                         const Real* da, const Real* dh, int m, int n_a) {
+RNN_VECTORIZED static void lstm_cell_backward_pointwise(Real* dg, Real* dc, const Real* g, const Real* c_next,
+                                                        const Real* c_prev, const Real* da, const Real* dh, int m,
+                                                        int n_a) {
   for (int j = 0; j < m; ++j) {
-    const Real* f = g + std::size_t(j) * 4 * n_a;
-    const Real* i = f + n_a;
-    const Real* cc = f + 2 * n_a;
-    const Real* o = f + 3 * n_a;
-    Real* df = dg + std::size_t(j) * 4 * n_a;
-    Real* di = df + n_a;
-    Real* dcc = df + 2 * n_a;
-    Real* dout = df + 3 * n_a;
-    const std::size_t row = std::size_t(j) * n_a;
-    for (int k = 0; k < n_a; ++k) {
-      const Real da_next = da[row + k] + dh[row + k];
-      const Real tc = std::tanh(c_next[row + k]);
-      const Real dc_total = dc[row + k] + o[k] * (Real(1) - tc * tc) * da_next;
-      dout[k] = da_next * tc * o[k] * (Real(1) - o[k]);
-      dcc[k] = dc_total * i[k] * (Real(1) - cc[k] * cc[k]);
-      di[k] = dc_total * cc[k] * i[k] * (Real(1) - i[k]);
-      df[k] = dc_total * c_prev[row + k] * f[k] * (Real(1) - f[k]);
-      dc[row + k] = dc_total * f[k];
-    }
+    const std::size_t gates = std::size_t(j) * 4 * n_a, row = std::size_t(j) * n_a;
+    Real* d = dg + gates;
+    const Real* a = g + gates;
+    cell_backward(d, d + n_a, d + 2 * n_a, d + 3 * n_a, dc + row, a, a + n_a, a + 2 * n_a, a + 3 * n_a, c_next + row,
+                  c_prev + row, da + row, dh + row, n_a);
   }
 }
 

@@ -1,9 +1,10 @@
 #include "rnn.h"
 
-#include <cmath>
 #include <cstddef>
 
+#include "activations.h"
 #include "blas.h"
+#include "fast_math.h"
 #include "layout.h"
 #include "prediction.h"
 #include "workspace.h"
@@ -12,11 +13,8 @@ namespace rnn {
 
 // Shapes: h (m, n_a) pre-activations without bias, ba (n_a). In place: h = tanh(h + ba).
 template <typename Real>
-static void tanh_with_bias(Real* h, const Real* ba, int m, int n_a) {
-  for (int j = 0; j < m; ++j) {
-    Real* row = h + std::size_t(j) * n_a;
-    for (int k = 0; k < n_a; ++k) row[k] = std::tanh(row[k] + ba[k]);
-  }
+RNN_VECTORIZED static void tanh_rows_with_bias(Real* h, const Real* ba, int m, int n_a) {
+  for (int j = 0; j < m; ++j) tanh_with_bias(h + std::size_t(j) * n_a, ba, n_a);
 }
 
 template <typename Real>
@@ -34,7 +32,7 @@ void rnn_forward(const RnnForward<Real>& p) {
     Real* h = states + t * step;
     // h (m, n_a) += h_prev (m, n_a) · Waaᵀ, then h = tanh(h + ba).
     gemm(Op::N, Op::T, m, n_a, n_a, Real(1), p.H + t * step, n_a, p.Waa, n_a, Real(1), h, n_a);
-    tanh_with_bias(h, p.ba, m, n_a);
+    tanh_rows_with_bias(h, p.ba, m, n_a);
   }
   from_time_major(p.a, states, n_a, m, p.T);
   if (p.Wya != nullptr) {
