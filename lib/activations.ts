@@ -1,23 +1,28 @@
 // The notebook's activations on whole tensors, computed natively in the tensor's own dtype.
 import { native } from './native';
 import type { Tensor, TensorLike } from './tensor';
-import { checkIndexable, toTensor } from './validate';
+import { checkIndexable, sizeOf, toTensor, typedArrayKind } from './validate';
+
+/** A fresh array of the input's dtype (its intrinsic one: `constructor` can be anything) for `size` values. */
+function outputLike(input: Tensor, size: number): Float64Array | Float32Array {
+  return typedArrayKind(input.data) === 'Float32Array' ? new Float32Array(size) : new Float64Array(size);
+}
 
 /** Softmax over the first axis: for z (n, ...) every column z[:, j, ...] is normalized to sum to 1. */
 export function softmax(z: TensorLike): Tensor {
   const input = toTensor(z, 'z', Float64Array);
+  const size = sizeOf(input.shape);
   const rows = input.shape[0] as number;
-  const columns = input.data.length / rows;
-  checkIndexable('the number of values in z', input.data.length);
-  const out = new (input.data.constructor as Float64ArrayConstructor | Float32ArrayConstructor)(input.data.length);
-  native.softmax(out, input.data, rows, columns);
+  checkIndexable('the number of values in z', size);
+  const out = outputLike(input, size);
+  native.softmax(out, input.data, rows, size / rows);
   return { data: out, shape: [...input.shape] };
 }
 
 /** The logistic sigmoid 1 / (1 + exp(-z)), elementwise. */
 export function sigmoid(z: TensorLike): Tensor {
   const input = toTensor(z, 'z', Float64Array);
-  const out = new (input.data.constructor as Float64ArrayConstructor | Float32ArrayConstructor)(input.data.length);
+  const out = outputLike(input, sizeOf(input.shape));
   native.sigmoid(out, input.data);
   return { data: out, shape: [...input.shape] };
 }

@@ -2,7 +2,9 @@
 // step and example, and its gradients, all steps at once in native GEMMs.
 import { native } from './native';
 import type { Tensor, TensorLike } from './tensor';
-import { callDtype, checkIndexable, checkOptions, describe, tensorArgument, throwShape, toTensor, checkDtype } from './validate';
+import {
+  callDtype, checkDtype, checkIndexable, checkIntact, checkOptions, describe, lengthOf, tensorArgument, throwShape, toTensor, typedArrayKind,
+} from './validate';
 
 /** The output layer: for the RNN pass `{ Wy: params.Wya, by: params.by }`. */
 export interface OutputLayerParams {
@@ -42,16 +44,16 @@ function targetIds(value: unknown, m: number, T: number, n_y: number): Int32Arra
     });
   } else {
     const data = (value as { data?: unknown } | null)?.data;
-    if (!(data instanceof Int32Array)) {
+    if (typedArrayKind(data) !== 'Int32Array') {
       throw new TypeError(`targets must be { data: Int32Array, shape: [m, T] } or a nested number array, got ${describe(value)}`);
     }
-    ids = data;
+    ids = data as Int32Array;
     shape = (value as { shape: readonly number[] }).shape;
   }
-  if (!Array.isArray(shape) || shape.length !== 2 || shape[0] !== m || shape[1] !== T || ids.length !== m * T) {
+  if (!Array.isArray(shape) || shape.length !== 2 || shape[0] !== m || shape[1] !== T || lengthOf(ids) !== m * T) {
     throwShape('targets', 'm, T', [m, T], Array.isArray(shape) ? shape : [ids.length], 'm and T come from a');
   }
-  for (let i = 0; i < ids.length; ++i) {
+  for (let i = 0; i < m * T; ++i) {
     const id = ids[i] as number;
     if (!Number.isInteger(id) || id < -1 || id >= n_y) {
       throw new RangeError(`targets must hold class ids in [0, ${n_y}) or -1 for a masked step, got ${id} at index ${i}`);
@@ -78,6 +80,8 @@ export function outputLayerBackward(a: TensorLike, params: OutputLayerParams, ta
   const by = tensorArgument(p.by, 'by', dtype, setBy, 'n_y, 1', [n_y, 1], 'n_y comes from Wy');
   const ids = targetIds(targets, m, T, n_y);
   checkIndexable('T·m·n_y', T * m * n_y);
+  checkIntact({ a: hidden, Wy, by });
+  if (lengthOf(ids) !== m * T) throwShape('targets', 'm, T', [m, T], [lengthOf(ids)], 'its buffer changed during the call');
   const da = new dtype(n_a * m * T);
   const dWy = new dtype(n_y * n_a);
   const dby = new dtype(n_y);

@@ -3,8 +3,11 @@
 import { Cache, makeCache, type SequenceState } from './caches';
 import type { NativeAddon } from '../binding';
 import { native } from './native';
-import type { Float, FloatArrayConstructor, Tensor, TensorLike } from './tensor';
-import { upstreamGradient, checkDtype, checkIndexable, checkOptions, checkParams, callDtype, tensorArgument, throwShape, toTensor } from './validate';
+import { allocate, type Float, type FloatArrayConstructor, type Tensor, type TensorLike } from './tensor';
+import {
+  upstreamGradient, checkDtype, checkIndexable, checkIntact, checkMemory, checkOptions, checkParams, callDtype, copyOf, tensorArgument, throwShape,
+  toTensor,
+} from './validate';
 
 /** The notebook's LSTM parameters. Gate weights act on [a_prev; x_t]. Without `Wy` and `by` no prediction is computed. */
 export interface LstmParams {
@@ -115,8 +118,7 @@ function lstmLayer(params: unknown): LstmLayer {
   const n_x = columns - rows;
   const param = (name: string, symbols: string, expected: (number | string)[], origin: string) =>
     tensorArgument(p[name], name, dtype, setBy, symbols, expected, origin);
-  const W = new dtype(4 * n_a * columns);
-  const b = new dtype(4 * n_a);
+  const [W, b] = allocate(dtype, 4 * n_a * columns, 4 * n_a);
   GATES.forEach(([weight, bias], gate) => {
     const Wg = weight === 'Wf' ? Wf : param(weight, 'n_a, n_a + n_x', [n_a, columns], 'n_a and n_x come from Wf');
     W.set(Wg.data, gate * n_a * columns);
@@ -141,18 +143,14 @@ function prepareForward(layer: LstmLayer, x: Tensor, a0: Tensor, c0: Tensor | un
   const { dtype, n_x, n_a, n_y, prediction } = layer;
   checkIndexable('T·m', T * m);
   checkIndexable('4·n_a', 4 * n_a);
-  const own = copyInputs ? (data: Float) => data.slice() : (data: Float) => data;
-  const a = new dtype(n_a * m * T);
-  const c = new dtype(n_a * m * T);
-  const y = prediction ? new dtype(n_y * m * T) : null;
-  const state: LstmState = {
-    dtype, n_x, n_a, m, T,
-    X: new dtype(T * m * n_x),
-    H: new dtype((T + 1) * m * n_a),
-    C: new dtype((T + 1) * m * n_a),
-    G: new dtype(T * m * 4 * n_a),
-    W: layer.W,
-  };
+  // a, c, G; y and the prediction scratch; X and the input copies; H and C with their first steps and the copies.
+  checkMemory(T * m * (6 * n_a + 2 * n_y + 2 * n_x) + 2 * (T + 2) * m * n_a, dtype.BYTES_PER_ELEMENT, { n_x, n_a, n_y, m, T });
+  // The caller ran checkIntact: from there on no user code runs until the kernel has its arrays.
+  const own = copyInputs ? copyOf : (data: Float) => data;
+  const [a, c, predictionY] = allocate(dtype, n_a * m * T, n_a * m * T, prediction ? n_y * m * T : 0);
+  const y = prediction ? predictionY : null;
+  const [X, H, C, G] = allocate(dtype, T * m * n_x, (T + 1) * m * n_a, (T + 1) * m * n_a, T * m * 4 * n_a);
+  const state: LstmState = { dtype, n_x, n_a, m, T, X, H, C, G, W: layer.W };
   const args: ForwardArgs = [a, c, y, state.X, state.H, state.C, state.G, own(x.data), own(a0.data),
     c0 ? own(c0.data) : null, layer.W, layer.b, prediction ? own(prediction.Wy.data) : null,
     prediction ? own(prediction.by.data) : null, n_x, n_a, n_y, m, T];
@@ -166,12 +164,10 @@ function prepareForward(layer: LstmLayer, x: Tensor, a0: Tensor, c0: Tensor | un
 function prepareBackward(state: LstmState, da: Tensor, dcLast: Tensor | undefined, Tb: number, copyInputs: boolean) {
   const { dtype, n_x, n_a, m } = state;
   const columns = n_a + n_x;
-  const dx = new dtype(n_x * m * Tb);
-  const da0 = new dtype(n_a * m);
-  const dc0 = new dtype(n_a * m);
-  const dW = new dtype(4 * n_a * columns);
-  const db = new dtype(4 * n_a);
-  const own = copyInputs ? (data: Float) => data.slice() : (data: Float) => data;
+  // dx and the workspace's dX; da, its copy and the workspace's DA; the workspace's dG; dW.
+  checkMemory(Tb * m * (2 * n_x + 7 * n_a) + 4 * m * n_a + 4 * n_a * columns, dtype.BYTES_PER_ELEMENT, { n_x, n_a, m, "T'": Tb });
+  const [dx, da0, dc0, dW, db] = allocate(dtype, n_x * m * Tb, n_a * m, n_a * m, 4 * n_a * columns, 4 * n_a);
+  const own = copyInputs ? copyOf : (data: Float) => data;
   const args: BackwardArgs = [dx, da0, dc0, dW, db, own(da.data), dcLast ? own(dcLast.data) : null, state.X, state.H,
     state.C, state.G, state.W, n_x, n_a, m, Tb];
   // The four gates' gradients are row blocks of the fused dW and db: views, no copies.
@@ -193,6 +189,7 @@ function prepareSequenceForward(x: unknown, a0: unknown, params: unknown, opts: 
   const start = tensorArgument(a0, 'a0', dtype, setBy, 'n_a, m', [n_a, m], origin);
   const options = checkOptions(opts, 'opts', ['c0']);
   const c0 = options.c0 === undefined ? undefined : tensorArgument(options.c0, 'c0', dtype, setBy, 'n_a, m', [n_a, m], origin);
+  checkIntact({ x: input, a0: start, c0, Wy: layer.prediction?.Wy, by: layer.prediction?.by });
   const { args, a, c, y, state } = prepareForward(layer, input, start, c0, m, T, copyInputs);
   const result = (): LstmForwardResult => {
     const out: LstmForwardResult = {
@@ -210,6 +207,7 @@ function prepareSequenceBackward(da: unknown, caches: unknown, copyInputs: boole
   const state = Cache.stateOf<'lstm', LstmState>(caches, 'lstm', 'caches');
   const { n_x, m } = state;
   const { upstream, Tb } = upstreamGradient(da, state);
+  checkIntact({ da: upstream });
   const { args, dx, da0, dc0, gradients } = prepareBackward(state, upstream, undefined, Tb, copyInputs);
   const result = (): LstmBackwardResult => ({ dx: { data: dx, shape: [n_x, m, Tb] }, da0, dc0, ...gradients });
   return { args, result };
@@ -224,6 +222,7 @@ export function lstmCellForward(xt: TensorLike, aPrev: TensorLike, cPrev: Tensor
   const origin = 'n_a comes from Wf, m from xt';
   const a0 = tensorArgument(aPrev, 'aPrev', dtype, setBy, 'n_a, m', [n_a, m], origin);
   const c0 = tensorArgument(cPrev, 'cPrev', dtype, setBy, 'n_a, m', [n_a, m], origin);
+  checkIntact({ xt: x, aPrev: a0, cPrev: c0, Wy: layer.prediction?.Wy, by: layer.prediction?.by });
   const { args, a, c, y, state } = prepareForward(layer, x, a0, c0, m, 1, false);
   native.lstmForward(...args);
   const result: LstmCellForwardResult = {
@@ -256,6 +255,7 @@ export function lstmCellBackward(daNext: TensorLike, dcNext: TensorLike, cache: 
   const origin = 'n_a and m come from the cache';
   const da = tensorArgument(daNext, 'daNext', dtype, 'the cache', 'n_a, m', [n_a, m], origin);
   const dc = tensorArgument(dcNext, 'dcNext', dtype, 'the cache', 'n_a, m', [n_a, m], origin);
+  checkIntact({ daNext: da, dcNext: dc });
   const { args, dx, da0, dc0, gradients } = prepareBackward(state, da, dc, 1, false);
   native.lstmBackward(...args);
   return { dxt: { data: dx, shape: [n_x, m] }, daPrev: da0, dcPrev: dc0, ...gradients };

@@ -10,7 +10,7 @@ import { Adam, Sgd } from './optimizers';
 export { Adam, Sgd };
 import { RandomState } from './random';
 import type { Float } from './tensor';
-import { checkOptions, describe } from './validate';
+import { checkOptions, describe, typedArrayKind } from './validate';
 
 export type CellKind = 'lstm' | 'rnn';
 
@@ -208,22 +208,24 @@ export class CharModel {
     const loss = new Float64Array(1);
     slot.steps += 1;
     const args: Parameters<typeof native.charModelTrainStep> = [
-      this.parameters, this.#gradients, slot.moment1, slot.moment2, inputs.slice(), targets.slice(), loss,
+      this.parameters, this.#gradients, slot.moment1, slot.moment2, inputs, targets, loss,
       CELLS[this.cell], this.hiddenSize, V, m, T, adam ? 1 : 0, optimizer.learningRate, momentum,
       adam?.beta1 ?? 0, adam?.beta2 ?? 0, adam?.epsilon ?? 0, slot.steps, clipValue, clipNorm,
     ];
     return { args, loss };
   }
 
+  /** A private copy of an Int32Array of `length` ids in [lowest, V), checked: later user code cannot change it. */
   #checkIds(value: unknown, name: string, length: number, lowest: number): Int32Array {
-    if (!(value instanceof Int32Array)) throw new TypeError(`${name} must be an Int32Array, got ${describe(value)}`);
-    if (value.length !== length) throw new RangeError(`${name} has ${value.length} ids but batchSize × steps = ${length}`);
+    if (typedArrayKind(value) !== 'Int32Array') throw new TypeError(`${name} must be an Int32Array, got ${describe(value)}`);
+    const ids = new Int32Array(value as Int32Array);
+    if (ids.length !== length) throw new RangeError(`${name} has ${ids.length} ids but batchSize × steps = ${length}`);
     const V = this.#characters.length;
-    for (let i = 0; i < value.length; ++i) {
-      const id = value[i] as number;
+    for (let i = 0; i < length; ++i) {
+      const id = ids[i] as number;
       if (id < lowest || id >= V) throw new RangeError(`${name}[${i}] = ${id} is not a character id in [${lowest}, ${V})`);
     }
-    return value;
+    return ids;
   }
 
   /** Writes the model (cell, sizes, alphabet, parameters) to `path` in the versioned JSON format of model-file.ts. */

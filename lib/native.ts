@@ -1,10 +1,14 @@
 // Loads the compiled addon once. A missing or unloadable addon is one Error that says how to fix it.
+// RNN_NATIVE_ADDON=/path/to/rnn_native.node loads that build instead (the sanitizer run uses it).
 import * as path from 'node:path';
 import type { NativeAddon } from '../binding';
 
 function load(): NativeAddon {
   const root = path.join(__dirname, '..', 'build');
-  const candidates = [path.join(root, 'Release', 'rnn_native.node'), path.join(root, 'Debug', 'rnn_native.node')];
+  const override = process.env.RNN_NATIVE_ADDON;
+  const candidates = override
+    ? [path.resolve(override)]
+    : [path.join(root, 'Release', 'rnn_native.node'), path.join(root, 'Debug', 'rnn_native.node')];
   const failures: string[] = [];
   for (const file of candidates) {
     try {

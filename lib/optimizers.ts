@@ -3,7 +3,7 @@
 // and shared with the character model's fused training step.
 import { native } from './native';
 import type { Float, Tensor } from './tensor';
-import { checkOptions, describe } from './validate';
+import { checkOptions, copyOf, describe, lengthOf, typedArrayKind } from './validate';
 
 /** Gradients or parameters by name, each a Tensor with a Float64Array or Float32Array. */
 export type TensorDict = Record<string, Tensor>;
@@ -27,7 +27,8 @@ function tensorDict(value: unknown, name: string): [string, Tensor][] {
   }
   return Object.entries(value).map(([key, tensor]) => {
     const data = (tensor as { data?: unknown } | null)?.data;
-    if (!(data instanceof Float64Array || data instanceof Float32Array)) {
+    const kind = typedArrayKind(data);
+    if (kind !== 'Float64Array' && kind !== 'Float32Array') {
       throw new TypeError(`${name}.${key} must be a Tensor with a Float64Array or Float32Array, got ${describe(tensor)}`);
     }
     return [key, tensor as Tensor];
@@ -35,7 +36,7 @@ function tensorDict(value: unknown, name: string): [string, Tensor][] {
 }
 
 function copy(tensor: Tensor): Tensor {
-  return { data: tensor.data.slice(), shape: tensor.shape.slice() };
+  return { data: copyOf(tensor.data), shape: Array.from(tensor.shape) };
 }
 
 /** A copy of `grads` with every value clamped into [-maxValue, maxValue]. */
@@ -86,8 +87,9 @@ abstract class Optimizer {
   slotFor(parameter: Float): OptimizerSlot {
     let slot = this.#slots.get(parameter);
     if (slot === undefined) {
-      const dtype = parameter instanceof Float32Array ? Float32Array : Float64Array;
-      slot = { moment1: new dtype(parameter.length), moment2: new dtype(parameter.length), steps: 0 };
+      const dtype = typedArrayKind(parameter) === 'Float32Array' ? Float32Array : Float64Array;
+      const length = lengthOf(parameter);
+      slot = { moment1: new dtype(length), moment2: new dtype(length), steps: 0 };
       this.#slots.set(parameter, slot);
     }
     return slot;
@@ -102,11 +104,10 @@ abstract class Optimizer {
     const pairs = tensorDict(grads, 'grads').map(([key, gradient]): [Tensor, Tensor] => {
       const parameter = parameters.get(key);
       if (parameter === undefined) throw new TypeError(`grads.${key} has no parameter params.${key}`);
-      if (parameter.data.constructor !== gradient.data.constructor || parameter.data.length !== gradient.data.length) {
-        throw new RangeError(
-          `grads.${key} (${gradient.data.constructor.name}, ${gradient.data.length} values) does not match ` +
-            `params.${key} (${parameter.data.constructor.name}, ${parameter.data.length} values)`,
-        );
+      const [pKind, gKind] = [typedArrayKind(parameter.data), typedArrayKind(gradient.data)];
+      const [pLength, gLength] = [lengthOf(parameter.data), lengthOf(gradient.data)];
+      if (pKind !== gKind || pLength !== gLength || pLength === 0) {
+        throw new RangeError(`grads.${key} (${gKind}, ${gLength} values) does not match params.${key} (${pKind}, ${pLength} values)`);
       }
       return [parameter, gradient];
     });

@@ -2,8 +2,10 @@
 import { Cache, makeCache, type SequenceState } from './caches';
 import type { NativeAddon } from '../binding';
 import { native } from './native';
-import type { Float, FloatArrayConstructor, Tensor, TensorLike } from './tensor';
-import { upstreamGradient, checkDtype, checkIndexable, checkParams, callDtype, tensorArgument, throwShape, toTensor } from './validate';
+import { allocate, type Float, type FloatArrayConstructor, type Tensor, type TensorLike } from './tensor';
+import {
+  upstreamGradient, checkDtype, checkIndexable, checkIntact, checkMemory, checkParams, callDtype, copyOf, tensorArgument, throwShape, toTensor,
+} from './validate';
 
 /** The notebook's RNN parameters. Without `Wya` and `by` no prediction is computed. */
 export interface RnnParams {
@@ -84,6 +86,10 @@ function rnnLayer(params: unknown): RnnLayer {
   return { dtype, setBy, n_x, n_a, n_y, Wax, Waa, ba, prediction: { Wya, by } };
 }
 
+/** The caller's arrays a layer holds (Wax and Waa are copied, the others passed as they are). */
+const layerTensors = (layer: RnnLayer) =>
+  ({ Wax: layer.Wax, Waa: layer.Waa, ba: layer.ba, Wya: layer.prediction?.Wya, by: layer.prediction?.by });
+
 type ForwardArgs = Parameters<NativeAddon['rnnForward']>;
 type BackwardArgs = Parameters<NativeAddon['rnnBackward']>;
 
@@ -95,16 +101,16 @@ type BackwardArgs = Parameters<NativeAddon['rnnBackward']>;
 function prepareForward(layer: RnnLayer, x: Tensor, a0: Tensor, m: number, T: number, copyInputs: boolean) {
   const { dtype, n_x, n_a, n_y, prediction } = layer;
   checkIndexable('T·m', T * m);
-  const own = copyInputs ? (data: Float) => data.slice() : (data: Float) => data;
-  const a = new dtype(n_a * m * T);
-  const y = prediction ? new dtype(n_y * m * T) : null;
-  const state: RnnState = {
-    dtype, n_x, n_a, m, T,
-    X: new dtype(T * m * n_x),
-    H: new dtype((T + 1) * m * n_a),
-    Wax: layer.Wax.data.slice(),
-    Waa: layer.Waa.data.slice(),
-  };
+  // a, y and the prediction scratch; X and the input copies; H; the weight copies.
+  checkMemory(T * m * (n_a + 2 * n_y + 2 * n_x) + (T + 2) * m * n_a + 2 * n_a * (n_a + n_x), dtype.BYTES_PER_ELEMENT, { n_x, n_a, n_y, m, T });
+  // The caller ran checkIntact: from there on no user code runs until the kernel has its arrays.
+  const own = copyInputs ? copyOf : (data: Float) => data;
+  const [a, predictionY] = allocate(dtype, n_a * m * T, prediction ? n_y * m * T : 0);
+  const y = prediction ? predictionY : null;
+  const [X, H, Wax, Waa] = allocate(dtype, T * m * n_x, (T + 1) * m * n_a, n_a * n_x, n_a * n_a);
+  Wax.set(layer.Wax.data);
+  Waa.set(layer.Waa.data);
+  const state: RnnState = { dtype, n_x, n_a, m, T, X, H, Wax, Waa };
   const args: ForwardArgs = [a, y, state.X, state.H, own(x.data), own(a0.data), state.Wax, state.Waa, own(layer.ba.data),
     prediction ? own(prediction.Wya.data) : null, prediction ? own(prediction.by.data) : null, n_x, n_a, n_y, m, T];
   return { args, a, y, state };
@@ -113,15 +119,17 @@ function prepareForward(layer: RnnLayer, x: Tensor, a0: Tensor, m: number, T: nu
 /** Allocates the gradients of a backward pass over da (n_a, m, Tb) and binds the native arguments. */
 function prepareBackward(state: RnnState, da: Tensor, Tb: number, copyInputs: boolean) {
   const { dtype, n_x, n_a, m } = state;
-  const dx = new dtype(n_x * m * Tb);
+  // dx and the workspace's; the copy of da and the workspace's.
+  checkMemory(2 * Tb * m * (n_x + n_a) + m * n_a, dtype.BYTES_PER_ELEMENT, { n_x, n_a, m, "T'": Tb });
+  const [dx, da0, dWax, dWaa, dba] = allocate(dtype, n_x * m * Tb, n_a * m, n_a * n_x, n_a * n_a, n_a);
   const gradients = {
-    da0: { data: new dtype(n_a * m), shape: [n_a, m] },
-    dWax: { data: new dtype(n_a * n_x), shape: [n_a, n_x] },
-    dWaa: { data: new dtype(n_a * n_a), shape: [n_a, n_a] },
-    dba: { data: new dtype(n_a), shape: [n_a, 1] },
+    da0: { data: da0, shape: [n_a, m] },
+    dWax: { data: dWax, shape: [n_a, n_x] },
+    dWaa: { data: dWaa, shape: [n_a, n_a] },
+    dba: { data: dba, shape: [n_a, 1] },
   };
   const args: BackwardArgs = [dx, gradients.da0.data, gradients.dWax.data, gradients.dWaa.data, gradients.dba.data,
-    copyInputs ? da.data.slice() : da.data, state.X, state.H, state.Wax, state.Waa, n_x, n_a, m, Tb];
+    copyInputs ? copyOf(da.data) : da.data, state.X, state.H, state.Wax, state.Waa, n_x, n_a, m, Tb];
   return { args, dx, gradients };
 }
 
@@ -131,6 +139,7 @@ function prepareSequenceForward(x: unknown, a0: unknown, params: unknown, copyIn
   const input = tensorArgument(x, 'x', dtype, setBy, 'n_x, m, T', [n_x, 'm', 'T'], 'n_x comes from Wax');
   const [, m, T] = input.shape as [number, number, number];
   const start = tensorArgument(a0, 'a0', dtype, setBy, 'n_a, m', [n_a, m], 'n_a comes from Wax, m from x');
+  checkIntact({ x: input, a0: start, ...layerTensors(layer) });
   const { args, a, y, state } = prepareForward(layer, input, start, m, T, copyInputs);
   const result = (): RnnForwardResult => {
     const out: RnnForwardResult = { a: { data: a, shape: [n_a, m, T] }, caches: makeCache('rnn', input, state) };
@@ -144,6 +153,7 @@ function prepareSequenceBackward(da: unknown, caches: unknown, copyInputs: boole
   const state = Cache.stateOf<'rnn', RnnState>(caches, 'rnn', 'caches');
   const { n_x, m } = state;
   const { upstream, Tb } = upstreamGradient(da, state);
+  checkIntact({ da: upstream });
   const { args, dx, gradients } = prepareBackward(state, upstream, Tb, copyInputs);
   const result = (): RnnBackwardResult => ({ dx: { data: dx, shape: [n_x, m, Tb] }, ...gradients });
   return { args, result };
@@ -156,6 +166,7 @@ export function rnnCellForward(xt: TensorLike, aPrev: TensorLike, params: RnnPar
   const x = tensorArgument(xt, 'xt', dtype, setBy, 'n_x, m', [n_x, 'm'], 'n_x comes from Wax');
   const m = x.shape[1] as number;
   const a0 = tensorArgument(aPrev, 'aPrev', dtype, setBy, 'n_a, m', [n_a, m], 'n_a comes from Wax, m from xt');
+  checkIntact({ xt: x, aPrev: a0, ...layerTensors(layer) });
   const { args, a, y, state } = prepareForward(layer, x, a0, m, 1, false);
   native.rnnForward(...args);
   const result: RnnCellForwardResult = { aNext: { data: a, shape: [n_a, m] }, cache: makeCache('rnnCell', x, state) };
@@ -182,6 +193,7 @@ export function rnnCellBackward(daNext: TensorLike, cache: RnnCellCache): RnnCel
   const state = Cache.stateOf<'rnnCell', RnnState>(cache, 'rnnCell', 'cache');
   const { dtype, n_a, m } = state;
   const da = tensorArgument(daNext, 'daNext', dtype, 'the cache', 'n_a, m', [n_a, m], 'n_a and m come from the cache');
+  checkIntact({ daNext: da });
   const { args, dx, gradients } = prepareBackward(state, da, 1, false);
   native.rnnBackward(...args);
   const { da0, ...weights } = gradients;

@@ -1,13 +1,44 @@
 // Checks every argument before the native call, with the error classes and messages of SPEC §4:
 // TypeError for a wrong type, dtype, missing or unknown key, or foreign cache; RangeError for a shape that does
 // not fit, naming the argument, the expected shape in symbols and numbers, and the received shape.
-import { type FloatArrayConstructor, type Tensor, shapeText } from './tensor';
+import * as os from 'node:os';
+import { types } from 'node:util';
+import { type Float, type FloatArrayConstructor, type Tensor, shapeText } from './tensor';
+
+// The typed-array intrinsics, looked up once. A subclass, a Proxy, a swapped prototype or an own `length` or
+// `constructor` property cannot fake them, and they run no user code, so what the native code reads is what the
+// checks saw (a faked length or dtype would make it read or write past the end of an array).
+const TypedArrayPrototype = Object.getPrototypeOf(Uint8Array.prototype) as object;
+const intrinsic = (key: PropertyKey) => Object.getOwnPropertyDescriptor(TypedArrayPrototype, key)?.get as (this: unknown) => unknown;
+const typedArrayName = intrinsic(Symbol.toStringTag);
+const typedArrayLength = intrinsic('length');
+
+/** `Float64Array`, `Int32Array`, … for a genuine typed array (whatever its prototype says), else undefined. */
+export function typedArrayKind(value: unknown): string | undefined {
+  return typedArrayName.call(value) as string | undefined;
+}
+
+/** The number of values a genuine typed array holds now: 0 once its buffer is detached or shrunk below it. */
+export function lengthOf(data: Float | Int32Array): number {
+  return typedArrayLength.call(data) as number;
+}
+
+/** The product of a shape's dimensions. */
+export function sizeOf(shape: readonly number[]): number {
+  return shape.reduce((a, b) => a * b, 1);
+}
+
+/** A fresh copy of a checked float array, made from its intrinsic contents (no species constructor, no user code). */
+export function copyOf<F extends Float>(data: F): F {
+  return (typedArrayKind(data) === 'Float32Array' ? new Float32Array(data) : new Float64Array(data)) as F;
+}
 
 /** Short description of a value for error messages: `undefined`, `null`, `a number`, `Int32Array`, `an object`. */
 export function describe(value: unknown): string {
   if (value === null) return 'null';
+  if (types.isProxy(value)) return 'a Proxy';
   if (Array.isArray(value)) return 'an array';
-  if (ArrayBuffer.isView(value)) return value.constructor.name;
+  if (ArrayBuffer.isView(value)) return typedArrayKind(value) ?? 'DataView';
   switch (typeof value) {
     case 'undefined':
       return 'undefined';
@@ -19,24 +50,29 @@ export function describe(value: unknown): string {
 }
 
 function isFloatArray(value: unknown): value is Float64Array | Float32Array {
-  return value instanceof Float64Array || value instanceof Float32Array;
+  const kind = typedArrayKind(value);
+  return kind === 'Float64Array' || kind === 'Float32Array';
 }
 
+/** A checked copy of a shape, each dimension read once (so getters cannot change it after the check). */
 function checkShape(shape: unknown, name: string): number[] {
-  if (!Array.isArray(shape) || shape.length === 0) {
+  const rank = Array.isArray(shape) ? shape.length : 0;
+  if (!Array.isArray(shape) || rank === 0) {
     const got = Array.isArray(shape) ? 'an empty array' : describe(shape);
     throw new TypeError(`${name}.shape must be a non-empty array of dimensions, got ${got}`);
   }
+  const dims: unknown[] = [];
+  for (let i = 0; i < rank; ++i) dims.push(shape[i]);
   let size = 1;
-  for (const d of shape) {
+  for (const d of dims) {
     if (typeof d !== 'number') throw new TypeError(`${name}.shape must hold numbers, got ${describe(d)}`);
     if (!Number.isSafeInteger(d) || d < 1) {
-      throw new RangeError(`${name}.shape must hold positive integers, got ${shapeText(shape)}`);
+      throw new RangeError(`${name}.shape must hold positive integers, got ${shapeText(dims as number[])}`);
     }
     size *= d;
   }
-  if (!Number.isSafeInteger(size)) throw new RangeError(`${name}.shape ${shapeText(shape)} has too many elements`);
-  return shape as number[];
+  if (!Number.isSafeInteger(size)) throw new RangeError(`${name}.shape ${shapeText(dims as number[])} has too many elements`);
+  return dims as number[];
 }
 
 /** Shape and values of a rectangular nested array, checked level by level. */
@@ -92,12 +128,30 @@ export function toTensor(value: unknown, name: string, nestedDtype: FloatArrayCo
     throw new TypeError(`${name}.data must be a Float64Array or Float32Array, got ${describe(data)}`);
   }
   const dims = checkShape(shape, name);
-  const size = dims.reduce((a, b) => a * b, 1);
-  if (data.length !== size) {
-    const why = data.buffer.byteLength === 0 ? ' (its ArrayBuffer is empty or detached)' : '';
-    throw new RangeError(`${name}.data has ${data.length} values but its shape ${shapeText(dims)} needs ${size}${why}`);
+  const size = sizeOf(dims);
+  const length = lengthOf(data);
+  if (length !== size) {
+    const why = length === 0 ? ' (its ArrayBuffer is empty or detached)' : '';
+    throw new RangeError(`${name}.data has ${length} values but its shape ${shapeText(dims)} needs ${size}${why}`);
   }
-  return { data, shape: dims.slice() };
+  return { data, shape: dims };
+}
+
+/**
+ * The last check before a native call, after the last user code of the call (getters, Proxy traps) has run: every
+ * caller array still holds the values its shape needs. A getter run while a later argument was read may have
+ * detached or shrunk the buffer of an array checked earlier; the native code must never read such an array.
+ */
+export function checkIntact(tensors: Record<string, Tensor | undefined>): void {
+  for (const [name, tensor] of Object.entries(tensors)) {
+    if (tensor === undefined) continue;
+    const size = sizeOf(tensor.shape);
+    const length = lengthOf(tensor.data);
+    if (length !== size) {
+      throw new RangeError(`${name}.data has ${length} values but its shape ${shapeText(tensor.shape)} needs ${size}: ` +
+        'its ArrayBuffer was detached or resized while the call read its other arguments');
+    }
+  }
 }
 
 /**
@@ -108,17 +162,19 @@ export function callDtype(params: Record<string, unknown>, order: readonly strin
   for (const name of order) {
     const value = params[name];
     const data = typeof value === 'object' && value !== null ? (value as { data?: unknown }).data : undefined;
-    if (data instanceof Float32Array) return { dtype: Float32Array, setBy: name };
-    if (data instanceof Float64Array) return { dtype: Float64Array, setBy: name };
+    const kind = typedArrayKind(data);
+    if (kind === 'Float32Array') return { dtype: Float32Array, setBy: name };
+    if (kind === 'Float64Array') return { dtype: Float64Array, setBy: name };
   }
   return { dtype: Float64Array, setBy: order[0] ?? 'the parameters' };
 }
 
 /** TypeError unless `tensor` has the call's dtype, naming the argument and the parameter that set the dtype. */
 export function checkDtype(tensor: Tensor, name: string, dtype: FloatArrayConstructor, setBy: string): void {
-  if (!(tensor.data instanceof dtype)) {
+  const kind = typedArrayKind(tensor.data);
+  if (kind !== dtype.name) {
     throw new TypeError(
-      `${name} is a ${tensor.data.constructor.name}, but ${setBy} set this call's dtype to ${dtype.name}: ` +
+      `${name} is a ${kind}, but ${setBy} set this call's dtype to ${dtype.name}: ` +
         'all float arrays of one call must share one dtype',
     );
   }
@@ -195,6 +251,35 @@ export function checkOptions(options: unknown, name: string, allowed: readonly s
     if (!allowed.includes(key)) throw new TypeError(`${name} has an unknown key '${key}': allowed are ${allowed.join(', ')}`);
   }
   return options as Record<string, unknown>;
+}
+
+let memoryLimitBytes: number | undefined;
+
+/** The memory this process may use: the machine's, or its cgroup's limit when that is lower. Read once (it reads files). */
+function memoryLimit(): number {
+  if (memoryLimitBytes === undefined) {
+    const constrained = (process as { constrainedMemory?: () => number | undefined }).constrainedMemory?.() ?? 0;
+    memoryLimitBytes = constrained > 0 ? Math.min(constrained, os.totalmem()) : os.totalmem();
+  }
+  return memoryLimitBytes;
+}
+
+const gib = (bytes: number) => `${(bytes / 2 ** 30).toFixed(1)} GiB`;
+
+/**
+ * RangeError, before anything is allocated, when the arrays of a call (`elements` values of `bytesPerElement` bytes:
+ * results, caches, copies and native workspace) need more memory than the machine has: otherwise the allocation
+ * fails with an obscure message or, worse, succeeds on lent pages and the system kills the process once the kernel
+ * touches them. `sizes` names the sizes of the call for the message.
+ */
+export function checkMemory(elements: number, bytesPerElement: number, sizes: Record<string, number>): void {
+  const bytes = elements * bytesPerElement;
+  const limit = memoryLimit();
+  if (bytes > limit) {
+    const named = Object.entries(sizes).filter(([, v]) => v > 0).map(([k, v]) => `${k} = ${v}`).join(', ');
+    throw new RangeError(`not enough memory: this call needs ${gib(bytes)} for its results, caches and workspace ` +
+      `(${named}), more than the ${gib(limit)} of memory of this machine`);
+  }
 }
 
 const BLAS_INDEX_LIMIT = 2 ** 31 - 1;

@@ -184,3 +184,33 @@ export function snapshot(result) {
   for (const [key, value] of Object.entries(result)) if (isTensor(value)) out[key] = snapshot(value);
   return out;
 }
+
+/** A typed array of `Type` whose buffer (of `length` elements) has been transferred away: detached, length 0. */
+export function detachedArray(Type, length) {
+  const data = new Type(length);
+  structuredClone(data.buffer, { transfer: [data.buffer] });
+  return data;
+}
+
+/**
+ * A deep, comparable record of an argument, to check that a call left it exactly as it was: typed arrays by type,
+ * length and bytes (NaN-safe), arrays and plain objects by their own enumerable keys and values (so added, removed or
+ * replaced entries show), anything else (caches, functions, symbols, Maps) by identity.
+ */
+export function argumentSnapshot(value, seen = new Set()) {
+  if (typeof value !== 'object' || value === null) {
+    return typeof value === 'number' && Number.isNaN(value) ? { NaN: true } : typeof value === 'bigint' ? { bigint: String(value) } : value;
+  }
+  if (ArrayBuffer.isView(value)) {
+    const length = value.byteLength;
+    const bytes = length === 0 ? '' : Buffer.from(value.buffer, value.byteOffset, length).toString('base64'); // detached: 0
+    return { view: value.constructor.name, length, bytes };
+  }
+  const proto = Object.getPrototypeOf(value);
+  if ((proto !== Object.prototype && proto !== Array.prototype && proto !== null) || seen.has(value)) return { same: value };
+  seen.add(value);
+  const out = Array.isArray(value) ? { array: value.length } : {};
+  for (const key of Object.keys(value)) out[`.${key}`] = argumentSnapshot(value[key], seen);
+  seen.delete(value);
+  return out;
+}

@@ -55,33 +55,38 @@ export function lstmParams(dtype = Float64Array, { prediction = true } = {}) {
   return p;
 }
 
-/** The shape of every tensor argument of the package, by its name in the API. */
-export const shapes = {
-  xt: [n_x, m],
-  aPrev: [n_a, m],
-  cPrev: [n_a, m],
-  x: [n_x, m, T],
-  a0: [n_a, m],
-  c0: [n_a, m],
-  daNext: [n_a, m],
-  dcNext: [n_a, m],
-  da: [n_a, m, T],
-  z: [n_y, m],
-  Wax: [n_a, n_x],
-  Waa: [n_a, n_a],
-  ba: [n_a, 1],
-  Wya: [n_y, n_a],
-  Wf: [n_a, n_a + n_x],
-  Wi: [n_a, n_a + n_x],
-  Wc: [n_a, n_a + n_x],
-  Wo: [n_a, n_a + n_x],
-  bf: [n_a, 1],
-  bi: [n_a, 1],
-  bc: [n_a, 1],
-  bo: [n_a, 1],
-  Wy: [n_y, n_a],
-  by: [n_y, 1],
-};
+/** The shape of every tensor argument of the package, by its name in the API, for the sizes `d` (`Tb` is T' of `da`). */
+export function shapesOf({ n_x, n_a, n_y, m, T, Tb = T }) {
+  return {
+    xt: [n_x, m],
+    aPrev: [n_a, m],
+    cPrev: [n_a, m],
+    x: [n_x, m, T],
+    a0: [n_a, m],
+    c0: [n_a, m],
+    daNext: [n_a, m],
+    dcNext: [n_a, m],
+    da: [n_a, m, Tb],
+    z: [n_y, m],
+    Wax: [n_a, n_x],
+    Waa: [n_a, n_a],
+    ba: [n_a, 1],
+    Wya: [n_y, n_a],
+    Wf: [n_a, n_a + n_x],
+    Wi: [n_a, n_a + n_x],
+    Wc: [n_a, n_a + n_x],
+    Wo: [n_a, n_a + n_x],
+    bf: [n_a, 1],
+    bi: [n_a, 1],
+    bc: [n_a, 1],
+    bo: [n_a, 1],
+    Wy: [n_y, n_a],
+    by: [n_y, 1],
+  };
+}
+
+/** The shape of every tensor argument of the package at the sizes above. */
+export const shapes = shapesOf({ n_x, n_a, n_y, m, T });
 
 const seeds = { xt: 1, aPrev: 2, cPrev: 3, x: 4, a0: 5, c0: 6, daNext: 7, dcNext: 8, da: 9, z: 10 };
 
@@ -176,3 +181,57 @@ export const asyncCalls = {
   lstmBackwardAsync: (o = {}, dtype = o.dtype ?? Float64Array) =>
     rn.lstmBackwardAsync(pick(o, 'da', dtype), has(o, 'caches') ? o.caches : lstmCaches(dtype)),
 };
+
+// ---------------------------------------------------------------------------------------------------------------
+// Calls with every argument by name, at any sizes: `argumentsOf` builds them, `invoke` makes the call.
+
+/** The positional arguments of every function (the async ones take those of their sync function). */
+export const ARGUMENTS = {
+  rnnCellForward: ['xt', 'aPrev', 'params'],
+  rnnForward: ['x', 'a0', 'params'],
+  lstmCellForward: ['xt', 'aPrev', 'cPrev', 'params'],
+  lstmForward: ['x', 'a0', 'params', 'opts'],
+  rnnCellBackward: ['daNext', 'cache'],
+  rnnBackward: ['da', 'caches'],
+  lstmCellBackward: ['daNext', 'dcNext', 'cache'],
+  lstmBackward: ['da', 'caches'],
+  softmax: ['z'],
+  sigmoid: ['z'],
+};
+
+/** The forward pass whose cache each backward pass takes. */
+export const PRODUCER = { rnnCellBackward: 'rnnCellForward', rnnBackward: 'rnnForward', lstmCellBackward: 'lstmCellForward', lstmBackward: 'lstmForward' };
+
+/** Every function: the ten of `calls` and the four async sequence functions. */
+export const ALL_FUNCTIONS = [...Object.keys(ARGUMENTS), 'rnnForwardAsync', 'lstmForwardAsync', 'rnnBackwardAsync', 'lstmBackwardAsync'];
+
+export const syncOf = (fn) => fn.replace(/Async$/, '');
+const PREDICTION = new Set(['Wya', 'Wy', 'by']);
+
+/**
+ * Valid arguments of `fn`, by name, at the sizes `d` (default: the sizes above; `Tb` is T' of `da`), in `dtype`,
+ * with or without the prediction parameters; caches come from a forward pass at the same sizes.
+ */
+export function argumentsOf(fn, d = { n_x, n_a, n_y, m, T }, dtype = Float64Array, { prediction = true } = {}) {
+  const S = shapesOf(d);
+  const args = {};
+  ARGUMENTS[syncOf(fn)].forEach((name, i) => {
+    if (name === 'params') {
+      const keys = signatures[syncOf(fn).startsWith('rnn') ? 'rnnForward' : 'lstmForward'].params;
+      args.params = Object.fromEntries(keys.filter((k) => prediction || !PREDICTION.has(k)).map((k, j) => [k, tensor(S[k], 20 + j, dtype)]));
+    } else if (name === 'opts') {
+      args.opts = { c0: tensor(S.c0, 6, dtype) };
+    } else if (name === 'cache' || name === 'caches') {
+      const producer = PRODUCER[syncOf(fn)];
+      args[name] = invoke(producer, argumentsOf(producer, d, dtype, { prediction }))[name];
+    } else {
+      args[name] = tensor(S[name], i + 1, dtype);
+    }
+  });
+  return args;
+}
+
+/** Calls `fn` (any of ALL_FUNCTIONS) with the arguments of `args`, by name. */
+export function invoke(fn, args) {
+  return rn[fn](...ARGUMENTS[syncOf(fn)].map((name) => args[name]));
+}
