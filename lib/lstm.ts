@@ -3,7 +3,7 @@
 import { Cache, makeCache, type SequenceState } from './caches';
 import type { NativeAddon } from '../binding';
 import { native } from './native';
-import { allocate, type Float, type FloatArrayConstructor, type Tensor, type TensorLike } from './tensor';
+import { allocate, allocateResults, type Float, type FloatArrayConstructor, type Tensor, type TensorLike } from './tensor';
 import {
   upstreamGradient, checkDtype, checkIndexable, checkIntact, checkMemory, checkOptions, checkParams, callDtype, copyOf, tensorArgument, throwShape,
   toTensor,
@@ -98,10 +98,10 @@ interface LstmLayer {
   n_x: number;
   n_a: number;
   n_y: number;
-  /** (4 n_a, n_a + n_x) = [Wf; Wi; Wc; Wo] */
-  W: Float;
-  /** (4 n_a) = [bf; bi; bc; bo] */
-  b: Float;
+  /** Wf, Wi, Wc, Wo (n_a, n_a + n_x), fused into W (4 n_a, n_a + n_x) by prepareForward. */
+  weights: Tensor[];
+  /** bf, bi, bc, bo (n_a, 1), fused into b (4 n_a). */
+  biases: Tensor[];
   prediction: { Wy: Tensor; by: Tensor } | undefined;
 }
 
@@ -118,17 +118,27 @@ function lstmLayer(params: unknown): LstmLayer {
   const n_x = columns - rows;
   const param = (name: string, symbols: string, expected: (number | string)[], origin: string) =>
     tensorArgument(p[name], name, dtype, setBy, symbols, expected, origin);
-  const [W, b] = allocate(dtype, 4 * n_a * columns, 4 * n_a);
-  GATES.forEach(([weight, bias], gate) => {
-    const Wg = weight === 'Wf' ? Wf : param(weight, 'n_a, n_a + n_x', [n_a, columns], 'n_a and n_x come from Wf');
-    W.set(Wg.data, gate * n_a * columns);
-    b.set(param(bias, 'n_a, 1', [n_a, 1], 'n_a comes from Wf').data, gate * n_a);
-  });
-  if (p.Wy === undefined) return { dtype, setBy, n_x, n_a, n_y: 0, W, b, prediction: undefined };
+  const weights: Tensor[] = [];
+  const biases: Tensor[] = [];
+  for (const [weight, bias] of GATES) {
+    weights.push(weight === 'Wf' ? Wf : param(weight, 'n_a, n_a + n_x', [n_a, columns], 'n_a and n_x come from Wf'));
+    biases.push(param(bias, 'n_a, 1', [n_a, 1], 'n_a comes from Wf'));
+  }
+  if (p.Wy === undefined) return { dtype, setBy, n_x, n_a, n_y: 0, weights, biases, prediction: undefined };
   const Wy = param('Wy', 'n_y, n_a', ['n_y', n_a], 'n_a comes from Wf');
   const n_y = Wy.shape[0] as number;
   const by = param('by', 'n_y, 1', [n_y, 1], 'n_y comes from Wy');
-  return { dtype, setBy, n_x, n_a, n_y, W, b, prediction: { Wy, by } };
+  return { dtype, setBy, n_x, n_a, n_y, weights, biases, prediction: { Wy, by } };
+}
+
+/** The layer's tensors by parameter name, for the last check before the native call. */
+function layerTensors(layer: LstmLayer): Record<string, Tensor | undefined> {
+  const named: Record<string, Tensor | undefined> = { Wy: layer.prediction?.Wy, by: layer.prediction?.by };
+  GATES.forEach(([weight, bias], gate) => {
+    named[weight] = layer.weights[gate];
+    named[bias] = layer.biases[gate];
+  });
+  return named;
 }
 
 type ForwardArgs = Parameters<NativeAddon['lstmForward']>;
@@ -147,12 +157,16 @@ function prepareForward(layer: LstmLayer, x: Tensor, a0: Tensor, c0: Tensor | un
   checkMemory(T * m * (6 * n_a + 2 * n_y + 2 * n_x) + 2 * (T + 2) * m * n_a, dtype.BYTES_PER_ELEMENT, { n_x, n_a, n_y, m, T });
   // The caller ran checkIntact: from there on no user code runs until the kernel has its arrays.
   const own = copyInputs ? copyOf : (data: Float) => data;
-  const [a, c, predictionY] = allocate(dtype, n_a * m * T, n_a * m * T, prediction ? n_y * m * T : 0);
+  const [a, c, predictionY] = allocateResults(dtype, !copyInputs, n_a * m * T, n_a * m * T, prediction ? n_y * m * T : 0);
   const y = prediction ? predictionY : null;
-  const [X, H, C, G] = allocate(dtype, T * m * n_x, (T + 1) * m * n_a, (T + 1) * m * n_a, T * m * 4 * n_a);
-  const state: LstmState = { dtype, n_x, n_a, m, T, X, H, C, G, W: layer.W };
+  const columns = n_a + n_x;
+  const [X, H, C, G, W, b] = allocate(dtype, T * m * n_x, (T + 1) * m * n_a, (T + 1) * m * n_a, T * m * 4 * n_a,
+    4 * n_a * columns, 4 * n_a);
+  layer.weights.forEach((Wg, gate) => W.set(Wg.data, gate * n_a * columns));
+  layer.biases.forEach((bg, gate) => b.set(bg.data, gate * n_a));
+  const state: LstmState = { dtype, n_x, n_a, m, T, X, H, C, G, W };
   const args: ForwardArgs = [a, c, y, state.X, state.H, state.C, state.G, own(x.data), own(a0.data),
-    c0 ? own(c0.data) : null, layer.W, layer.b, prediction ? own(prediction.Wy.data) : null,
+    c0 ? own(c0.data) : null, W, b, prediction ? own(prediction.Wy.data) : null,
     prediction ? own(prediction.by.data) : null, n_x, n_a, n_y, m, T];
   return { args, a, c, y, state };
 }
@@ -166,7 +180,7 @@ function prepareBackward(state: LstmState, da: Tensor, dcLast: Tensor | undefine
   const columns = n_a + n_x;
   // dx and the workspace's dX; da, its copy and the workspace's DA; the workspace's dG; dW.
   checkMemory(Tb * m * (2 * n_x + 7 * n_a) + 4 * m * n_a + 4 * n_a * columns, dtype.BYTES_PER_ELEMENT, { n_x, n_a, m, "T'": Tb });
-  const [dx, da0, dc0, dW, db] = allocate(dtype, n_x * m * Tb, n_a * m, n_a * m, 4 * n_a * columns, 4 * n_a);
+  const [dx, da0, dc0, dW, db] = allocateResults(dtype, !copyInputs, n_x * m * Tb, n_a * m, n_a * m, 4 * n_a * columns, 4 * n_a);
   const own = copyInputs ? copyOf : (data: Float) => data;
   const args: BackwardArgs = [dx, da0, dc0, dW, db, own(da.data), dcLast ? own(dcLast.data) : null, state.X, state.H,
     state.C, state.G, state.W, n_x, n_a, m, Tb];
@@ -189,7 +203,7 @@ function prepareSequenceForward(x: unknown, a0: unknown, params: unknown, opts: 
   const start = tensorArgument(a0, 'a0', dtype, setBy, 'n_a, m', [n_a, m], origin);
   const options = checkOptions(opts, 'opts', ['c0']);
   const c0 = options.c0 === undefined ? undefined : tensorArgument(options.c0, 'c0', dtype, setBy, 'n_a, m', [n_a, m], origin);
-  checkIntact({ x: input, a0: start, c0, Wy: layer.prediction?.Wy, by: layer.prediction?.by });
+  checkIntact({ x: input, a0: start, c0, ...layerTensors(layer) });
   const { args, a, c, y, state } = prepareForward(layer, input, start, c0, m, T, copyInputs);
   const result = (): LstmForwardResult => {
     const out: LstmForwardResult = {
@@ -222,7 +236,7 @@ export function lstmCellForward(xt: TensorLike, aPrev: TensorLike, cPrev: Tensor
   const origin = 'n_a comes from Wf, m from xt';
   const a0 = tensorArgument(aPrev, 'aPrev', dtype, setBy, 'n_a, m', [n_a, m], origin);
   const c0 = tensorArgument(cPrev, 'cPrev', dtype, setBy, 'n_a, m', [n_a, m], origin);
-  checkIntact({ xt: x, aPrev: a0, cPrev: c0, Wy: layer.prediction?.Wy, by: layer.prediction?.by });
+  checkIntact({ xt: x, aPrev: a0, cPrev: c0, ...layerTensors(layer) });
   const { args, a, c, y, state } = prepareForward(layer, x, a0, c0, m, 1, false);
   native.lstmForward(...args);
   const result: LstmCellForwardResult = {

@@ -2,7 +2,7 @@
 import { Cache, makeCache, type SequenceState } from './caches';
 import type { NativeAddon } from '../binding';
 import { native } from './native';
-import { allocate, type Float, type FloatArrayConstructor, type Tensor, type TensorLike } from './tensor';
+import { allocate, allocateResults, type Float, type FloatArrayConstructor, type Tensor, type TensorLike } from './tensor';
 import {
   upstreamGradient, checkDtype, checkIndexable, checkIntact, checkMemory, checkParams, callDtype, copyOf, tensorArgument, throwShape, toTensor,
 } from './validate';
@@ -105,7 +105,7 @@ function prepareForward(layer: RnnLayer, x: Tensor, a0: Tensor, m: number, T: nu
   checkMemory(T * m * (n_a + 2 * n_y + 2 * n_x) + (T + 2) * m * n_a + 2 * n_a * (n_a + n_x), dtype.BYTES_PER_ELEMENT, { n_x, n_a, n_y, m, T });
   // The caller ran checkIntact: from there on no user code runs until the kernel has its arrays.
   const own = copyInputs ? copyOf : (data: Float) => data;
-  const [a, predictionY] = allocate(dtype, n_a * m * T, prediction ? n_y * m * T : 0);
+  const [a, predictionY] = allocateResults(dtype, !copyInputs, n_a * m * T, prediction ? n_y * m * T : 0);
   const y = prediction ? predictionY : null;
   const [X, H, Wax, Waa] = allocate(dtype, T * m * n_x, (T + 1) * m * n_a, n_a * n_x, n_a * n_a);
   Wax.set(layer.Wax.data);
@@ -121,7 +121,7 @@ function prepareBackward(state: RnnState, da: Tensor, Tb: number, copyInputs: bo
   const { dtype, n_x, n_a, m } = state;
   // dx and the workspace's; the copy of da and the workspace's.
   checkMemory(2 * Tb * m * (n_x + n_a) + m * n_a, dtype.BYTES_PER_ELEMENT, { n_x, n_a, m, "T'": Tb });
-  const [dx, da0, dWax, dWaa, dba] = allocate(dtype, n_x * m * Tb, n_a * m, n_a * n_x, n_a * n_a, n_a);
+  const [dx, da0, dWax, dWaa, dba] = allocateResults(dtype, !copyInputs, n_x * m * Tb, n_a * m, n_a * n_x, n_a * n_a, n_a);
   const gradients = {
     da0: { data: da0, shape: [n_a, m] },
     dWax: { data: dWax, shape: [n_a, n_x] },

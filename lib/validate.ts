@@ -143,9 +143,11 @@ export function toTensor(value: unknown, name: string, nestedDtype: FloatArrayCo
  * detached or shrunk the buffer of an array checked earlier; the native code must never read such an array.
  */
 export function checkIntact(tensors: Record<string, Tensor | undefined>): void {
-  for (const [name, tensor] of Object.entries(tensors)) {
+  for (const name in tensors) {
+    const tensor = tensors[name];
     if (tensor === undefined) continue;
-    const size = sizeOf(tensor.shape);
+    let size = 1;
+    for (const d of tensor.shape) size *= d;
     const length = lengthOf(tensor.data);
     if (length !== size) {
       throw new RangeError(`${name}.data has ${length} values but its shape ${shapeText(tensor.shape)} needs ${size}: ` +
@@ -222,9 +224,10 @@ export function checkParams(
     throw new TypeError(`params must be an object of ${family} parameters, got ${describe(params)}`);
   }
   const record = params as Record<string, unknown>;
-  const allowed = [...required, ...optionalPair];
-  for (const key of Object.keys(record)) {
-    if (!allowed.includes(key)) {
+  for (const key in record) {
+    if (!Object.hasOwn(record, key)) continue;
+    if (!required.includes(key) && !optionalPair.includes(key)) {
+      const allowed = [...required, ...optionalPair];
       throw new TypeError(`params has an unknown key '${key}': ${family} parameters are ${allowed.join(', ')}`);
     }
   }

@@ -5,24 +5,38 @@
 
 namespace rnn {
 
+// Both conversions are, for each example j, a transpose between (n, T) and (T, n) with large strides (m·T and m·n
+// values); they go tile by tile so that the rows a tile reads and writes stay in the L1 cache.
+constexpr std::size_t kTransposeTile = 16;
+
 // dst (T, m, n) time-major  <-  src (n, m, T) notebook layout.
 template <typename Real>
 void to_time_major(Real* dst, const Real* src, std::size_t n, std::size_t m, std::size_t T) {
-  for (std::size_t i = 0; i < n; ++i)
-    for (std::size_t j = 0; j < m; ++j) {
-      const Real* row = src + (i * m + j) * T;
-      for (std::size_t t = 0; t < T; ++t) dst[(t * m + j) * n + i] = row[t];
-    }
+  for (std::size_t j = 0; j < m; ++j)
+    for (std::size_t i0 = 0; i0 < n; i0 += kTransposeTile)
+      for (std::size_t t0 = 0; t0 < T; t0 += kTransposeTile) {
+        const std::size_t i1 = i0 + kTransposeTile < n ? i0 + kTransposeTile : n;
+        const std::size_t t1 = t0 + kTransposeTile < T ? t0 + kTransposeTile : T;
+        for (std::size_t i = i0; i < i1; ++i) {
+          const Real* row = src + (i * m + j) * T;
+          for (std::size_t t = t0; t < t1; ++t) dst[(t * m + j) * n + i] = row[t];
+        }
+      }
 }
 
 // dst (n, m, T) notebook layout  <-  src (T, m, n) time-major.
 template <typename Real>
 void from_time_major(Real* dst, const Real* src, std::size_t n, std::size_t m, std::size_t T) {
-  for (std::size_t i = 0; i < n; ++i)
-    for (std::size_t j = 0; j < m; ++j) {
-      Real* row = dst + (i * m + j) * T;
-      for (std::size_t t = 0; t < T; ++t) row[t] = src[(t * m + j) * n + i];
-    }
+  for (std::size_t j = 0; j < m; ++j)
+    for (std::size_t t0 = 0; t0 < T; t0 += kTransposeTile)
+      for (std::size_t i0 = 0; i0 < n; i0 += kTransposeTile) {
+        const std::size_t i1 = i0 + kTransposeTile < n ? i0 + kTransposeTile : n;
+        const std::size_t t1 = t0 + kTransposeTile < T ? t0 + kTransposeTile : T;
+        for (std::size_t t = t0; t < t1; ++t) {
+          const Real* row = src + (t * m + j) * n;
+          for (std::size_t i = i0; i < i1; ++i) dst[(i * m + j) * T + t] = row[i];
+        }
+      }
 }
 
 // out (cols) = sum over the rows of a (rows, cols): the batch-and-time sum that gives a bias gradient.

@@ -23,20 +23,50 @@ static inline void cell_update(Real* __restrict c_next, Real* __restrict a_next,
   }
 }
 
+// Below this many units a row's gate blocks are too short for vector loops (the scalar remainders cost as much as
+// the vectors), so the small-layer path first gathers every gate of the step into one contiguous run.
+constexpr int kGatherBelowUnits = 16;
+
 // Shapes: g (m, 4 n_a) gate pre-activations without bias, laid out [f | i | c̃ | o] per row; b (4 n_a);
-// c_prev (m, n_a). In place, g becomes the activated gates; writes c_next = f * c_prev + i * c̃ and
-// a_next = o * tanh(c_next), both (m, n_a).
+// c_prev (m, n_a); scratch (4 m n_a), used when n_a < kGatherBelowUnits. In place, g becomes the activated gates;
+// writes c_next = f * c_prev + i * c̃ and a_next = o * tanh(c_next), both (m, n_a).
 template <typename Real>
 RNN_VECTORIZED static void lstm_cell_pointwise(Real* g, Real* c_next, Real* a_next, const Real* c_prev, const Real* b,
-                                               int m, int n_a) {
-  for (int j = 0; j < m; ++j) {
-    Real* f = g + std::size_t(j) * 4 * n_a;
-    sigmoid_with_bias(f, b, 2 * n_a);  // f and i
-    tanh_with_bias(f + 2 * n_a, b + 2 * n_a, n_a);
-    sigmoid_with_bias(f + 3 * n_a, b + 3 * n_a, n_a);
-    const std::size_t row = std::size_t(j) * n_a;
-    cell_update(c_next + row, a_next + row, f, f + n_a, f + 2 * n_a, f + 3 * n_a, c_prev + row, n_a);
+                                               Real* scratch, int m, int n_a) {
+  if (n_a >= kGatherBelowUnits) {
+    for (int j = 0; j < m; ++j) {
+      Real* f = g + std::size_t(j) * 4 * n_a;
+      sigmoid_with_bias(f, b, 2 * n_a);  // f and i
+      tanh_with_bias(f + 2 * n_a, b + 2 * n_a, n_a);
+      sigmoid_with_bias(f + 3 * n_a, b + 3 * n_a, n_a);
+      const std::size_t row = std::size_t(j) * n_a;
+      cell_update(c_next + row, a_next + row, f, f + n_a, f + 2 * n_a, f + 3 * n_a, c_prev + row, n_a);
+    }
+    return;
   }
+  // scratch (4, m, n_a) gate-major, sigmoid gates first: [f; i; o; c̃], each gate of all m examples contiguous.
+  const std::size_t cells = std::size_t(m) * n_a;
+  Real* const f = scratch;
+  Real* const i = f + cells;
+  Real* const o = i + cells;
+  Real* const cc = o + cells;
+  const int from_row[4] = {0, 1, 3, 2};  // f, i, o, c̃ are blocks 0, 1, 3, 2 of a row of g
+  for (int j = 0; j < m; ++j)
+    for (int gate = 0; gate < 4; ++gate) {
+      const Real* source = g + std::size_t(j) * 4 * n_a + from_row[gate] * n_a;
+      const Real* bias = b + from_row[gate] * n_a;
+      Real* target = scratch + gate * cells + std::size_t(j) * n_a;
+      for (int k = 0; k < n_a; ++k) target[k] = source[k] + bias[k];
+    }
+  for (std::size_t k = 0; k < 3 * cells; ++k) f[k] = fast_sigmoid(f[k]);
+  for (std::size_t k = 0; k < cells; ++k) cc[k] = fast_tanh(cc[k]);
+  cell_update(c_next, a_next, f, i, cc, o, c_prev, int(cells));
+  for (int j = 0; j < m; ++j)
+    for (int gate = 0; gate < 4; ++gate) {
+      const Real* source = scratch + gate * cells + std::size_t(j) * n_a;
+      Real* target = g + std::size_t(j) * 4 * n_a + from_row[gate] * n_a;
+      for (int k = 0; k < n_a; ++k) target[k] = source[k];
+    }
 }
 
 // One example's backward over n_a units; see lstm_cell_backward_pointwise. df, di, dcc, dout are the four blocks of
@@ -89,13 +119,16 @@ void lstm_forward(const LstmForward<Real>& p) {
   } else {
     for (std::size_t i = 0; i < step; ++i) p.C[i] = 0;
   }
+  const std::size_t scratch_size = n_a < kGatherBelowUnits ? 4 * step : 0;
+  Workspace<Real> ws(scratch_size);
+  Real* scratch = ws.take(scratch_size);
   // Input projection of every step at once: G (T·m, 4 n_a) = X (T·m, n_x) · W[:, n_a:]ᵀ.
   gemm(Op::N, Op::T, int(columns), gates, n_x, Real(1), p.X, n_x, p.W + n_a, ldw, Real(0), p.G, gates);
   for (int t = 0; t < p.T; ++t) {
     Real* g = p.G + t * gate_step;
     // g (m, 4 n_a) += a_prev (m, n_a) · W[:, :n_a]ᵀ.
     gemm(Op::N, Op::T, m, gates, n_a, Real(1), p.H + t * step, n_a, p.W, ldw, Real(1), g, gates);
-    lstm_cell_pointwise(g, p.C + (t + 1) * step, p.H + (t + 1) * step, p.C + t * step, p.b, m, n_a);
+    lstm_cell_pointwise(g, p.C + (t + 1) * step, p.H + (t + 1) * step, p.C + t * step, p.b, scratch, m, n_a);
   }
   from_time_major(p.a, p.H + step, n_a, m, p.T);
   from_time_major(p.c, p.C + step, n_a, m, p.T);
