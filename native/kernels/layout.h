@@ -32,9 +32,9 @@ void from_time_major(Real* dst, const Real* src, std::size_t n, std::size_t m, s
       for (std::size_t i0 = 0; i0 < n; i0 += kTransposeTile) {
         const std::size_t i1 = i0 + kTransposeTile < n ? i0 + kTransposeTile : n;
         const std::size_t t1 = t0 + kTransposeTile < T ? t0 + kTransposeTile : T;
-        for (std::size_t t = t0; t < t1; ++t) {
-          const Real* row = src + (t * m + j) * n;
-          for (std::size_t i = i0; i < i1; ++i) dst[(i * m + j) * T + t] = row[i];
+        for (std::size_t i = i0; i < i1; ++i) {
+          Real* row = dst + (i * m + j) * T;
+          for (std::size_t t = t0; t < t1; ++t) row[t] = src[(t * m + j) * n + i];
         }
       }
 }
