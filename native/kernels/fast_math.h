@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <cstring>
 #include <limits>
+#include <type_traits>
 
 #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__ELF__)
 #define RNN_VECTORIZED __attribute__((target_clones("arch=x86-64-v3", "default")))
@@ -88,8 +89,10 @@ inline Real fast_exp(Real x_in) {
   const Real shifted = x * log2e + B::round_magic;
   const Real k = shifted - B::round_magic;
   const Real r = (x - k * ln2_hi) - k * ln2_lo;
-  const typename B::Int k_bits = bit_cast<typename B::Int>(shifted) - bit_cast<typename B::Int>(B::round_magic);
-  const Real scale = bit_cast<Real>(typename B::Int((k_bits + B::exponent_bias) << B::mantissa_bits));
+  // 2^k in the exponent bits. Unsigned, so that a NaN's garbage bits wrap instead of being undefined behaviour.
+  using Bits = std::make_unsigned_t<typename B::Int>;
+  const Bits k_bits = bit_cast<Bits>(shifted) - bit_cast<Bits>(B::round_magic);
+  const Real scale = bit_cast<Real>(Bits((k_bits + Bits(B::exponent_bias)) << B::mantissa_bits));
   const Real result = exp_reduced(r) * scale;
   const Real low_checked = x_in < B::lowest_exponent ? Real(0) : result;
   return x_in > B::highest_exponent ? std::numeric_limits<Real>::infinity() : low_checked;
