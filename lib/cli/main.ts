@@ -1,0 +1,219 @@
+#!/usr/bin/env node
+// The `rnn-native` command. `train [corpus.txt]` trains a character-level language model with a progress bar, then
+// shows the loss curve and samples (and writes --plot, --save, --json); `sample <model.json>` generates from a saved
+// model. Exit status: 0 done, 1 an error while running, 2 a mistake on the command line.
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import type * as Blas from '../blas';
+import type * as Model from '../model';
+import { RandomState } from '../random';
+import { helpText, parseArgs, UsageError, type SampleCommand, type TrainCommand } from './args';
+import { asciiChart } from './ascii-chart';
+import { Batcher, readCorpus, shuffledIds } from './corpus';
+import { ProgressBar } from './progress';
+import { svgChart } from './svg-chart';
+
+// The model and BLAS modules load the native addon: required only when a command needs them, so that --help and
+// command-line mistakes work (and fail fast) without it.
+const loadModel = (): typeof Model => require('../model') as typeof Model;
+const loadBlas = (): typeof Blas => require('../blas') as typeof Blas;
+
+/** What a finished training run reports (the --json line). */
+export interface TrainSummary {
+  initialLoss: number;
+  finalLoss: number;
+  steps: number;
+  seconds: number;
+  charsPerSecond: number;
+  samples: string[];
+}
+
+/** The loss at the end of training: the mean over the last 5% of the steps (at least 1, at most 100). */
+export function finalLoss(losses: readonly number[]): number {
+  const window = Math.max(1, Math.min(100, Math.round(losses.length * 0.05)));
+  const tail = losses.slice(-window);
+  return tail.reduce((a, b) => a + b, 0) / tail.length;
+}
+
+function cellName(cell: 'lstm' | 'rnn'): string {
+  return cell === 'lstm' ? 'an LSTM' : 'a vanilla RNN';
+}
+
+const count = (n: number): string => n.toLocaleString('en-US');
+
+/** Columns of the terminal loss chart. */
+const CHART_WIDTH = 60;
+
+/** Fails before training, not after it, when an output file could not be written. */
+function checkOutputPath(path: string | undefined, option: string): void {
+  if (path === undefined) return;
+  const directory = dirname(resolve(path));
+  let isDirectory = false;
+  try {
+    isDirectory = statSync(directory).isDirectory();
+  } catch {
+    isDirectory = false;
+  }
+  if (!isDirectory) throw new UsageError(`${option} ${path}: the directory ${directory} does not exist`);
+}
+
+async function train(options: TrainCommand): Promise<void> {
+  checkOutputPath(options.plot, '--plot');
+  checkOutputPath(options.save, '--save');
+  const corpus = readCorpus(options.corpus);
+  // Human-oriented output goes to stdout, or to stderr when stdout is reserved for the --json line.
+  const human = options.json ? process.stderr : process.stdout;
+  const say = (line = ''): void => void human.write(line + '\n');
+
+  const { CharModel, Adam } = loadModel();
+  const blas = loadBlas();
+  if (options.threads !== undefined) blas.setNumThreads(options.threads);
+
+  const model = CharModel.create({ cell: options.cell, hiddenSize: options.hidden, alphabet: corpus.alphabet, seed: options.seed });
+  const optimizer = new Adam({ learningRate: options.lr });
+  const batchRandom = new RandomState(options.seed);
+  const batcher = new Batcher(shuffledIds(corpus, batchRandom), { batchSize: options.batch, steps: options.seqLength, random: batchRandom });
+  const trainOptions = options.clip > 0 ? { optimizer, clipValue: options.clip } : { optimizer };
+  const charsPerStep = options.batch * options.seqLength;
+
+  const threads = blas.getNumThreads();
+  say(
+    `Training ${cellName(options.cell)} (${options.hidden} hidden units) on ${corpus.name}: ` +
+      `${count(corpus.lines.length)} lines, ${count(corpus.text.length)} characters, ${corpus.alphabet.length} distinct.`,
+  );
+  say(
+    `${count(options.steps)} steps × ${options.batch} sequences × ${options.seqLength} characters, Adam lr ${options.lr}, ` +
+      `clip ${options.clip > 0 ? options.clip : 'off'}, seed ${options.seed}, ${threads} BLAS thread${threads === 1 ? '' : 's'}.`,
+  );
+
+  // Ctrl+C once: stop after the current step and report what was learned so far. Twice: quit now.
+  const progress = new ProgressBar({ total: options.steps, charsPerStep, stream: process.stderr });
+  let stopRequested = false;
+  const onInterrupt = (): void => {
+    if (stopRequested) process.exit(130);
+    stopRequested = true;
+    progress.log('Stopping after this step (Ctrl+C again to quit now).');
+  };
+  process.on('SIGINT', onInterrupt);
+  const losses: number[] = [];
+  const start = performance.now();
+  try {
+    for (let step = 1; step <= options.steps && !stopRequested; ++step) {
+      const loss = await model.trainStepAsync(batcher.next(), trainOptions);
+      losses.push(loss);
+      progress.update(step, loss);
+    }
+  } finally {
+    process.off('SIGINT', onInterrupt);
+    progress.finish();
+  }
+  const seconds = (performance.now() - start) / 1000;
+  if (losses.length === 0) throw new Error('training stopped before the first step');
+
+  const summary: TrainSummary = {
+    initialLoss: losses[0] as number,
+    finalLoss: finalLoss(losses),
+    steps: losses.length,
+    seconds,
+    charsPerSecond: (losses.length * charsPerStep) / seconds,
+    samples: [],
+  };
+  const random = new RandomState(options.seed);
+  for (let i = 0; i < options.samples; ++i) summary.samples.push(model.sample({ random }));
+
+  say();
+  const perColumn = losses.length / CHART_WIDTH;
+  const title = `Loss per character (nats) by step${perColumn > 1 ? `, each column the mean of ${perColumn < 10 ? perColumn.toFixed(1) : Math.round(perColumn)} steps` : ''}`;
+  say(asciiChart(losses, { width: CHART_WIDTH, title }));
+  say();
+  const ratio = (100 * summary.finalLoss) / summary.initialLoss;
+  say(
+    `Loss ${summary.initialLoss.toFixed(3)} -> ${summary.finalLoss.toFixed(3)} (${ratio.toFixed(0)}% of the first step's) ` +
+      `in ${count(summary.steps)} steps, ${seconds.toFixed(1)} s, ${count(Math.round(summary.charsPerSecond))} characters/s.`,
+  );
+  if (summary.samples.length > 0) {
+    say();
+    say('Samples:');
+    for (const sample of summary.samples) say(`  ${sample}`);
+  }
+
+  if (options.plot !== undefined) {
+    const subtitle =
+      `${options.cell.toUpperCase()}, ${options.hidden} hidden units, ${corpus.name}; batch ${options.batch} × ${options.seqLength}, ` +
+      `Adam lr ${options.lr}, seed ${options.seed}`;
+    writeFileSync(options.plot, svgChart(losses, { subtitle }));
+    say(`Wrote the loss chart to ${options.plot}.`);
+  }
+  if (options.save !== undefined) {
+    model.save(options.save);
+    say(`Saved the model to ${options.save} (try: rnn-native sample ${options.save} -n 10 --temperature 0.8).`);
+  }
+  if (options.json) process.stdout.write(JSON.stringify(summary) + '\n');
+}
+
+function sample(options: SampleCommand): void {
+  if (!existsSync(options.model)) throw new Error(`cannot read the model ${options.model}: no such file`);
+  const { CharModel } = loadModel();
+  const model = CharModel.load(options.model);
+  const random = new RandomState(options.seed);
+  const lines: string[] = [];
+  for (let i = 0; i < options.n; ++i) {
+    lines.push(model.sample({ random, temperature: options.temperature, maxLength: options.maxLength }));
+  }
+  process.stdout.write(lines.join('\n') + '\n');
+}
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version?: unknown };
+  return String(pkg.version);
+}
+
+function message(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return text.startsWith('rnn-native: ') ? text : `rnn-native: ${text}`;
+}
+
+/** Runs the command line (the words after `rnn-native`) and resolves to the exit status. */
+export async function main(argv: readonly string[]): Promise<number> {
+  try {
+    const command = parseArgs(argv);
+    switch (command.command) {
+      case 'help':
+        process.stdout.write(helpText(command.topic) + '\n');
+        return 0;
+      case 'version':
+        process.stdout.write(version() + '\n');
+        return 0;
+      case 'train':
+        await train(command);
+        return 0;
+      case 'sample':
+        sample(command);
+        return 0;
+    }
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`${message(error)}\n`);
+      return error.exitCode;
+    }
+    process.stderr.write(`${message(error)}\n`);
+    return 1;
+  }
+}
+
+if (require.main === module) {
+  // `rnn-native sample model.json | head -3` closes stdout early: that is not an error.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(0);
+    throw error;
+  });
+  main(process.argv.slice(2)).then(
+    (status) => {
+      process.exitCode = status;
+    },
+    (error: unknown) => {
+      process.stderr.write(`${message(error)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

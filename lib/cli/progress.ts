@@ -1,0 +1,202 @@
+// The training progress line: step/total, a bar, the smoothed loss, characters per second and the time left.
+// formatProgress is pure; ProgressBar decides when to write it: in place with '\r' on a terminal, otherwise as a
+// plain line about every 10%.
+
+export interface ProgressState {
+  /** Steps done so far (0 … total). */
+  step: number;
+  total: number;
+  /** The smoothed loss, or undefined before the first step. */
+  loss: number | undefined;
+  /** Characters trained on per step (batch × sequence length). */
+  charsPerStep: number;
+  /** Seconds since training started. */
+  elapsedSeconds: number;
+}
+
+/** Seconds left at the average pace so far; undefined before the first step, 0 when done. */
+export function etaSeconds(step: number, total: number, elapsedSeconds: number): number | undefined {
+  if (step >= total) return 0;
+  if (step <= 0 || !(elapsedSeconds > 0)) return undefined;
+  return (elapsedSeconds / step) * (total - step);
+}
+
+/** Characters per second so far; undefined before any time has passed. */
+export function charsPerSecond(step: number, charsPerStep: number, elapsedSeconds: number): number | undefined {
+  if (step <= 0 || !(elapsedSeconds > 0)) return undefined;
+  return (step * charsPerStep) / elapsedSeconds;
+}
+
+/** 0:07, 1:05, 12:00, 1:02:03; '-:--' when unknown. */
+export function formatDuration(seconds: number | undefined): string {
+  if (seconds === undefined || !Number.isFinite(seconds) || seconds < 0) return '-:--';
+  const total = Math.round(seconds);
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = total % 60;
+  const ss = String(s).padStart(2, '0');
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`;
+}
+
+/** 950, 12.3k, 1.25M; '-' when unknown. */
+export function formatRate(value: number | undefined): string {
+  if (value === undefined || !Number.isFinite(value)) return '-';
+  if (value < 1000) return value.toFixed(0);
+  if (value < 1e6) return `${(value / 1e3).toFixed(value < 1e4 ? 2 : 1)}k`;
+  return `${(value / 1e6).toFixed(value < 1e7 ? 2 : 1)}M`;
+}
+
+/** `[#####.........]` with `width` cells inside the brackets. */
+export function formatBar(fraction: number, width: number): string {
+  const f = Math.min(1, Math.max(0, Number.isFinite(fraction) ? fraction : 0));
+  const filled = Math.floor(f * width + 1e-9);
+  return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}]`;
+}
+
+/** One progress line, e.g. ` 430/2000 [#####...............]  21%  loss 1.874  48.2k chars/s  ETA 0:31`. */
+export function formatProgress(state: ProgressState, barWidth = 24): string {
+  const { step, total, loss, charsPerStep, elapsedSeconds } = state;
+  const digits = String(total).length;
+  const fraction = total > 0 ? step / total : 1;
+  const percent = `${Math.floor(fraction * 100)}%`.padStart(4);
+  const lossText = loss === undefined || !Number.isFinite(loss) ? (loss === undefined ? '-' : String(loss)) : loss.toFixed(3);
+  const rate = formatRate(charsPerSecond(step, charsPerStep, elapsedSeconds));
+  const time = step >= total ? `took ${formatDuration(elapsedSeconds)}` : `ETA ${formatDuration(etaSeconds(step, total, elapsedSeconds))}`;
+  return `${String(step).padStart(digits)}/${total} ${formatBar(fraction, barWidth)} ${percent}  loss ${lossText}  ${rate} chars/s  ${time}`;
+}
+
+/**
+ * An exponential moving average with bias correction (like Adam's), so the first values are not pulled toward 0:
+ * after one value it is that value.
+ */
+export class Smoother {
+  readonly beta: number;
+  #average = 0;
+  #count = 0;
+
+  constructor(beta = 0.95) {
+    if (!(beta >= 0 && beta < 1)) throw new RangeError(`beta must be in [0, 1), got ${beta}`);
+    this.beta = beta;
+  }
+
+  /** Adds a value and returns the smoothed value. Non-finite values are returned as they are and not averaged in. */
+  add(value: number): number {
+    if (!Number.isFinite(value)) return value;
+    this.#count += 1;
+    this.#average = this.beta * this.#average + (1 - this.beta) * value;
+    return this.value as number;
+  }
+
+  /** The smoothed value, or undefined before the first finite value. */
+  get value(): number | undefined {
+    return this.#count === 0 ? undefined : this.#average / (1 - this.beta ** this.#count);
+  }
+}
+
+/** Where the bar writes: process.stderr or anything like it. */
+export interface ProgressStream {
+  write(text: string): unknown;
+  isTTY?: boolean | undefined;
+  columns?: number | undefined;
+}
+
+export interface ProgressBarOptions {
+  total: number;
+  charsPerStep: number;
+  stream: ProgressStream;
+  /** Redraw in place (default: stream.isTTY). */
+  tty?: boolean;
+  /** The clock in milliseconds (default performance.now). */
+  now?: () => number;
+  /** Minimum milliseconds between two redraws on a terminal (default 100). */
+  redrawMs?: number;
+}
+
+export class ProgressBar {
+  readonly #total: number;
+  readonly #charsPerStep: number;
+  readonly #stream: ProgressStream;
+  readonly #tty: boolean;
+  readonly #now: () => number;
+  readonly #redrawMs: number;
+  readonly #start: number;
+  readonly #smoother = new Smoother();
+  #step = 0;
+  #lastDraw = -Infinity;
+  #lastTenth = 0;
+  #drawn = false;
+  #finished = false;
+
+  constructor(options: ProgressBarOptions) {
+    this.#total = options.total;
+    this.#charsPerStep = options.charsPerStep;
+    this.#stream = options.stream;
+    this.#tty = options.tty ?? options.stream.isTTY === true;
+    this.#now = options.now ?? (() => performance.now());
+    this.#redrawMs = options.redrawMs ?? 100;
+    this.#start = this.#now();
+  }
+
+  /** The state shown now. */
+  get state(): ProgressState {
+    return {
+      step: this.#step,
+      total: this.#total,
+      loss: this.#smoother.value,
+      charsPerStep: this.#charsPerStep,
+      elapsedSeconds: (this.#now() - this.#start) / 1000,
+    };
+  }
+
+  /** Records that `step` steps are done, the last with this loss, and redraws when it is time to. */
+  update(step: number, loss: number): void {
+    if (this.#finished) return;
+    this.#step = step;
+    this.#smoother.add(loss);
+    if (this.#tty) {
+      const now = this.#now();
+      if (now - this.#lastDraw >= this.#redrawMs || step >= this.#total) {
+        this.#lastDraw = now;
+        this.#draw();
+      }
+    } else {
+      const tenth = Math.floor((step * 10) / this.#total);
+      if (tenth > this.#lastTenth) {
+        this.#lastTenth = tenth;
+        this.#stream.write(formatProgress(this.state) + '\n');
+      }
+    }
+  }
+
+  /** Draws the final state and ends the line (also when training stopped early). */
+  finish(): void {
+    if (this.#finished) return;
+    this.#finished = true;
+    if (this.#tty) {
+      this.#draw();
+      this.#stream.write('\n');
+    } else if (this.#lastTenth < 10) {
+      this.#stream.write(formatProgress(this.state) + '\n');
+    }
+  }
+
+  /** Writes a message on its own line without garbling the bar. */
+  log(message: string): void {
+    if (this.#tty && this.#drawn && !this.#finished) {
+      this.#stream.write(`\r\x1b[K${message}\n`);
+      this.#draw();
+    } else {
+      this.#stream.write(message + '\n');
+    }
+  }
+
+  #draw(): void {
+    const state = this.state;
+    const columns = this.#stream.columns;
+    // The bar shrinks (to 5 cells at least) so that the line fits a narrow terminal and never wraps.
+    const rest = formatProgress(state, 0).length;
+    const barWidth = columns !== undefined && columns > 0 ? Math.max(5, Math.min(24, columns - 1 - rest)) : 24;
+    this.#stream.write(`\r${formatProgress(state, barWidth)}\x1b[K`);
+    this.#drawn = true;
+  }
+}

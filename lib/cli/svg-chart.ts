@@ -1,0 +1,156 @@
+// An SVG line chart of a series against its step number (the loss curve of --plot): title, axes, ticks, grid, labels.
+// Built as a string, no dependencies; the output is standalone SVG 1.1 that browsers and image viewers open.
+
+/** A "nice" tick spacing (1, 2 or 5 × 10^k) that splits `range` into about `count` intervals. */
+export function niceStep(range: number, count: number): number {
+  if (!(range > 0) || !Number.isFinite(range)) return 1;
+  const raw = range / Math.max(1, count);
+  const magnitude = 10 ** Math.floor(Math.log10(raw));
+  const normalized = raw / magnitude;
+  const factor = normalized < 1.5 ? 1 : normalized < 3 ? 2 : normalized < 7 ? 5 : 10;
+  return factor * magnitude;
+}
+
+/** The domain [lo, hi] ⊇ [min, max] widened to multiples of a nice step, and the ticks from lo to hi. */
+export function niceScale(min: number, max: number, count = 5): { lo: number; hi: number; step: number; ticks: number[] } {
+  let a = min;
+  let b = max;
+  if (!(b > a)) {
+    const pad = Math.abs(a) > 0 ? Math.abs(a) * 0.1 : 1;
+    a -= pad;
+    b += pad;
+  }
+  const step = niceStep(b - a, count);
+  const lo = Math.floor(a / step + 1e-9) * step;
+  const hi = Math.ceil(b / step - 1e-9) * step;
+  const ticks: number[] = [];
+  for (let i = 0; lo + i * step <= hi + step * 1e-9; ++i) ticks.push(roundTo(lo + i * step, step));
+  return { lo, hi, step, ticks };
+}
+
+/** Removes floating-point dust (0.30000000000000004 → 0.3) at the precision of `step`. */
+function roundTo(value: number, step: number): number {
+  const decimals = Math.max(0, -Math.floor(Math.log10(step)) + 1);
+  return Number(value.toFixed(Math.min(20, decimals)));
+}
+
+/** Escapes text for SVG element content and attribute values. */
+export function escapeXml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c] as string);
+}
+
+export interface SvgChartOptions {
+  /** Pixels (default 720 × 420). */
+  width?: number;
+  height?: number;
+  /** Default 'Training loss'. */
+  title?: string;
+  /** A second, smaller line under the title (e.g. the run's settings). */
+  subtitle?: string;
+  /** Default 'step'. */
+  xLabel?: string;
+  /** Default 'loss (nats per character)'. */
+  yLabel?: string;
+  /** The step number of values[0] (default 1). */
+  firstStep?: number;
+  /** At most this many plotted points: longer series are averaged into buckets (default: the plot's width in px). */
+  maxPoints?: number;
+}
+
+/** The points the chart draws: `[step, value]`, bucket averages (at the bucket's mean step) for long series. */
+export function chartPoints(values: readonly number[], maxPoints: number, firstStep = 1): Array<[number, number]> {
+  const n = values.length;
+  const buckets = Math.min(n, Math.max(1, Math.floor(maxPoints)));
+  const points: Array<[number, number]> = [];
+  for (let b = 0; b < buckets; ++b) {
+    const from = Math.floor((b * n) / buckets);
+    const to = Math.floor(((b + 1) * n) / buckets);
+    let sum = 0;
+    let count = 0;
+    for (let i = from; i < to; ++i) {
+      const v = values[i] as number;
+      if (Number.isFinite(v)) {
+        sum += v;
+        count += 1;
+      }
+    }
+    if (count > 0) points.push([firstStep + (from + to - 1) / 2, sum / count]);
+  }
+  return points;
+}
+
+function formatTick(value: number, step: number): string {
+  const decimals = Math.max(0, -Math.floor(Math.log10(step) + 1e-9));
+  return value.toFixed(Math.min(20, decimals));
+}
+
+const px = (v: number): string => String(Math.round(v * 10) / 10);
+
+/** The chart as an SVG document (one polyline with class "loss" holding the points). */
+export function svgChart(values: readonly number[], options: SvgChartOptions = {}): string {
+  const width = options.width ?? 720;
+  const height = options.height ?? 420;
+  const title = options.title ?? 'Training loss';
+  const xLabel = options.xLabel ?? 'step';
+  const yLabel = options.yLabel ?? 'loss (nats per character)';
+  const firstStep = options.firstStep ?? 1;
+  const margin = { left: 72, right: 28, top: options.subtitle === undefined ? 52 : 70, bottom: 60 };
+  const plotW = width - margin.left - margin.right;
+  const plotH = height - margin.top - margin.bottom;
+  if (!(plotW > 0 && plotH > 0)) throw new RangeError(`the chart is too small: ${width} × ${height} px`);
+
+  const points = chartPoints(values, options.maxPoints ?? Math.floor(plotW), firstStep);
+  const lastStep = firstStep + Math.max(0, values.length - 1);
+  // The x domain is the steps themselves (first to last); its ticks are the nice integers inside it, and the first step.
+  const xLo = firstStep;
+  const xHi = Math.max(lastStep, firstStep + 1);
+  const xTicks = niceScale(xLo, xHi, 6).ticks.filter((t) => t >= xLo && t <= xHi && Number.isInteger(t));
+  if (!xTicks.includes(xLo)) xTicks.unshift(xLo);
+
+  const ys = points.length > 0 ? niceScale(Math.min(...points.map((p) => p[1])), Math.max(...points.map((p) => p[1])), 6) : niceScale(0, 1, 5);
+  const x = (step: number): number => margin.left + ((step - xLo) / (xHi - xLo)) * plotW;
+  const y = (value: number): number => margin.top + (1 - (value - ys.lo) / (ys.hi - ys.lo)) * plotH;
+
+  const out: string[] = [];
+  out.push(`<?xml version="1.0" encoding="UTF-8"?>`);
+  out.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" ` +
+      `font-family="Helvetica, Arial, sans-serif" font-size="12">`,
+  );
+  out.push(`<title>${escapeXml(title)}</title>`);
+  out.push(`<rect width="${width}" height="${height}" fill="#ffffff"/>`);
+  out.push(`<text class="title" x="${px(width / 2)}" y="28" text-anchor="middle" font-size="17" font-weight="bold">${escapeXml(title)}</text>`);
+  if (options.subtitle !== undefined) {
+    out.push(`<text class="subtitle" x="${px(width / 2)}" y="48" text-anchor="middle" fill="#555555">${escapeXml(options.subtitle)}</text>`);
+  }
+
+  out.push(`<g class="grid" stroke="#e4e4e4" stroke-width="1">`);
+  for (const t of ys.ticks) out.push(`<line x1="${px(margin.left)}" y1="${px(y(t))}" x2="${px(margin.left + plotW)}" y2="${px(y(t))}"/>`);
+  for (const t of xTicks) out.push(`<line x1="${px(x(t))}" y1="${px(margin.top)}" x2="${px(x(t))}" y2="${px(margin.top + plotH)}"/>`);
+  out.push(`</g>`);
+
+  out.push(`<g class="axes" stroke="#333333" stroke-width="1">`);
+  out.push(`<line x1="${px(margin.left)}" y1="${px(margin.top + plotH)}" x2="${px(margin.left + plotW)}" y2="${px(margin.top + plotH)}"/>`);
+  out.push(`<line x1="${px(margin.left)}" y1="${px(margin.top)}" x2="${px(margin.left)}" y2="${px(margin.top + plotH)}"/>`);
+  for (const t of ys.ticks) out.push(`<line x1="${px(margin.left - 5)}" y1="${px(y(t))}" x2="${px(margin.left)}" y2="${px(y(t))}"/>`);
+  for (const t of xTicks) out.push(`<line x1="${px(x(t))}" y1="${px(margin.top + plotH)}" x2="${px(x(t))}" y2="${px(margin.top + plotH + 5)}"/>`);
+  out.push(`</g>`);
+
+  out.push(`<g class="y-ticks" text-anchor="end" fill="#333333">`);
+  for (const t of ys.ticks) out.push(`<text x="${px(margin.left - 8)}" y="${px(y(t) + 4)}">${formatTick(t, ys.step)}</text>`);
+  out.push(`</g>`);
+  out.push(`<g class="x-ticks" text-anchor="middle" fill="#333333">`);
+  for (const t of xTicks) out.push(`<text x="${px(x(t))}" y="${px(margin.top + plotH + 19)}">${t}</text>`);
+  out.push(`</g>`);
+
+  out.push(`<text class="x-label" x="${px(margin.left + plotW / 2)}" y="${px(height - 14)}" text-anchor="middle">${escapeXml(xLabel)}</text>`);
+  out.push(
+    `<text class="y-label" x="${px(18)}" y="${px(margin.top + plotH / 2)}" text-anchor="middle" ` +
+      `transform="rotate(-90 18 ${px(margin.top + plotH / 2)})">${escapeXml(yLabel)}</text>`,
+  );
+
+  const coordinates = points.map(([s, v]) => `${px(x(s))},${px(y(v))}`).join(' ');
+  out.push(`<polyline class="loss" fill="none" stroke="#1f77b4" stroke-width="1.6" stroke-linejoin="round" points="${coordinates}"/>`);
+  out.push(`</svg>`);
+  return out.join('\n') + '\n';
+}

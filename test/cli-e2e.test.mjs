@@ -1,0 +1,59 @@
+// The `rnn-native` command end to end (issue 5), on short runs: the --json summary, determinism for a seed, the
+// --save / --plot files, and `sample` from a saved model. The default run's acceptance (under two minutes, final
+// loss at most 60% of the first step's) is checked by .ci/run, which runs `npx rnn-native train --json` itself.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as rn from 'rnn-native';
+
+const cli = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
+const run = (...args) => spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', timeout: 120_000 });
+const dir = mkdtempSync(join(tmpdir(), 'rnn-native-cli-'));
+const short = ['train', 'dinosaurs', '--steps', '40', '--hidden', '16', '--batch', '8', '--seq-length', '12', '--samples', '3'];
+
+test('train --json ends with the summary line, and the same seed gives the same run', () => {
+  const first = run(...short, '--json', '--save', join(dir, 'model.json'), '--plot', join(dir, 'loss.svg'));
+  assert.is(first.status, 0, first.stderr);
+  const lines = first.stdout.trim().split('\n');
+  assert.is(lines.length, 1, 'with --json, stdout holds only the JSON line');
+  const summary = JSON.parse(lines[0]);
+  assert.equal(Object.keys(summary).sort(), ['charsPerSecond', 'finalLoss', 'initialLoss', 'samples', 'seconds', 'steps']);
+  assert.is(summary.steps, 40);
+  assert.is(summary.samples.length, 3);
+  assert.ok(summary.finalLoss < summary.initialLoss, `loss ${summary.initialLoss} → ${summary.finalLoss}`);
+  assert.ok(Math.abs(summary.initialLoss - Math.log(27)) < 0.3, `the first loss ${summary.initialLoss} is near ln 27`);
+  const again = JSON.parse(run(...short, '--json').stdout.trim());
+  for (const key of ['initialLoss', 'finalLoss', 'samples']) assert.equal(again[key], summary[key], key);
+  const other = JSON.parse(run(...short, '--json', '--seed', '2').stdout.trim());
+  assert.is.not(other.initialLoss, summary.initialLoss, 'another seed, another run');
+  assert.match(readFileSync(join(dir, 'loss.svg'), 'utf8'), /<polyline[^>]*points="[^"]+"/);
+});
+
+test('the saved model loads in the library and `sample` generates from it, deterministically per seed', () => {
+  const file = join(dir, 'model.json');
+  assert.ok(existsSync(file));
+  const model = rn.CharModel.load(file);
+  assert.is(model.hiddenSize, 16);
+  const sample = run('sample', file, '-n', '4', '--temperature', '0.8', '--seed', '3');
+  assert.is(sample.status, 0, sample.stderr);
+  const lines = sample.stdout.trimEnd().split('\n');
+  assert.is(lines.length, 4);
+  for (const line of lines) assert.match(line, /^[a-z]*$/);
+  assert.is(run('sample', file, '-n', '4', '--temperature', '0.8', '--seed', '3').stdout, sample.stdout);
+});
+
+test('a corrupt model file is a one-line error with exit code 1', () => {
+  const bad = join(dir, 'model.json');
+  const text = readFileSync(bad, 'utf8');
+  writeFileSync(bad, text.slice(0, 100));
+  const result = run('sample', bad);
+  assert.is(result.status, 1);
+  assert.match(result.stderr, /^rnn-native: .*is not a valid rnn-native model file: it is not JSON/);
+});
+
+test.after(() => rmSync(dir, { recursive: true, force: true }));
+test.run();
