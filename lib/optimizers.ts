@@ -96,14 +96,18 @@ abstract class Optimizer {
   }
 
   /**
-   * Updates every tensor of `params` named in `grads`, in place, from its gradient. Each gradient must match its
-   * parameter's shape and dtype. The optimizer keeps its state (momentum, moments) per parameter array.
+   * Updates every tensor of `params` named in `grads`, in place, from its gradient. A gradient named `dW` updates
+   * `params.dW`, or else `params.W` (the backward functions' names). Each gradient must match its parameter's size
+   * and dtype. The optimizer keeps its state (momentum, moments) per parameter array.
    */
   step(params: TensorDict, grads: TensorDict): void {
     const parameters = new Map(tensorDict(params, 'params'));
     const pairs = tensorDict(grads, 'grads').map(([key, gradient]): [Tensor, Tensor] => {
-      const parameter = parameters.get(key);
-      if (parameter === undefined) throw new TypeError(`grads.${key} has no parameter params.${key}`);
+      const parameter = parameters.get(key) ?? (key.startsWith('d') ? parameters.get(key.slice(1)) : undefined);
+      if (parameter === undefined) {
+        const names = key.startsWith('d') ? `params.${key} or params.${key.slice(1)}` : `params.${key}`;
+        throw new TypeError(`grads.${key} has no parameter: there is no ${names}`);
+      }
       const [pKind, gKind] = [typedArrayKind(parameter.data), typedArrayKind(gradient.data)];
       const [pLength, gLength] = [lengthOf(parameter.data), lengthOf(gradient.data)];
       if (pKind !== gKind || pLength !== gLength || pLength === 0) {

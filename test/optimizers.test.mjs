@@ -70,6 +70,15 @@ test('Adam: bias-corrected moments, two steps by hand', () => {
   assertClose(Array.from(once.w.data), [1 - lr * (0.3 / (0.3 + eps)), -2 + lr * (0.2 / (0.2 + eps))], { rel: 1e-14 });
 });
 
+test('step matches a gradient dW to params.dW, else to params.W (the backward functions\' names)', () => {
+  const params = { Wf: tensor([1, 2]), bf: tensor([0.5]) };
+  new rn.Sgd({ learningRate: 0.5 }).step(params, { dWf: tensor([2, 2]), dbf: tensor([1]) });
+  assert.equal(Array.from(params.Wf.data), [0, 1]);
+  assert.equal(Array.from(params.bf.data), [0]);
+  assert.throws(() => new rn.Sgd({ learningRate: 1 }).step(params, { dx: tensor([1]) }),
+    (e) => e instanceof TypeError && /grads\.dx has no parameter: there is no params\.dx or params\.x/.test(e.message));
+});
+
 test('optimizers reject bad options and mismatched gradients without touching any parameter', () => {
   assert.throws(() => new rn.Adam({ learningRate: -1 }), (e) => e instanceof RangeError && /learningRate/.test(e.message));
   assert.throws(() => new rn.Adam({ learningRate: 0.1, beta1: 1 }), (e) => e instanceof RangeError && /beta1/.test(e.message));
@@ -77,7 +86,7 @@ test('optimizers reject bad options and mismatched gradients without touching an
   const params = { a: tensor([1, 2]), b: tensor([3]) };
   const sgd = new rn.Sgd({ learningRate: 1 });
   assert.throws(() => sgd.step(params, { a: tensor([1, 1]), b: tensor([1, 1]) }), (e) => e instanceof RangeError && /grads\.b/.test(e.message));
-  assert.throws(() => sgd.step(params, { c: tensor([1]) }), (e) => e instanceof TypeError && /params\.c/.test(e.message));
+  assert.throws(() => sgd.step(params, { c: tensor([1]) }), (e) => e instanceof TypeError && /no params\.c$/.test(e.message));
   assert.equal(Array.from(params.a.data), [1, 2]);
 });
 
