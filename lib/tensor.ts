@@ -34,20 +34,43 @@ function carve<L extends number[]>(dtype: FloatArrayConstructor, buffer: ArrayBu
 const bytesOf = (dtype: FloatArrayConstructor, lengths: number[]) => lengths.reduce((sum, n) => sum + n, 0) * dtype.BYTES_PER_ELEMENT;
 
 /**
- * Zeroed arrays of the given lengths as views of one fresh ArrayBuffer: one allocation instead of several, which is
- * most of the JavaScript cost of a small call. For what a call keeps to itself (caches).
+ * Small arrays carved from shared slabs, as Node's Buffer pool does: an ArrayBuffer allocation costs about 1 µs, as
+ * much as the whole native work of a tiny call. Each slice is handed out once (zeroed, never reused); a live slice
+ * keeps its slab alive, so only requests up to `largest` bytes share one, and larger ones get a buffer of their own.
  */
-export function allocate<L extends number[]>(dtype: FloatArrayConstructor, ...lengths: L): { [K in keyof L]: Float } {
-  return carve(dtype, new ArrayBuffer(bytesOf(dtype, lengths)), 0, lengths);
+class Slabs {
+  #slab: ArrayBuffer;
+  #used = 0;
+
+  constructor(private readonly slabBytes: number, private readonly largest: number) {
+    this.#slab = new ArrayBuffer(slabBytes);
+  }
+
+  carve<L extends number[]>(dtype: FloatArrayConstructor, lengths: L): { [K in keyof L]: Float } {
+    const bytes = bytesOf(dtype, lengths);
+    if (bytes > this.largest) return carve(dtype, new ArrayBuffer(bytes), 0, lengths);
+    // A caller may have detached the slab through one of its slices (its byteLength is then 0).
+    if (this.#used + bytes > this.#slab.byteLength) {
+      this.#slab = new ArrayBuffer(this.slabBytes);
+      this.#used = 0;
+    }
+    const views = carve(dtype, this.#slab, this.#used, lengths);
+    this.#used += Math.ceil(bytes / 64) * 64; // the next slice starts on a fresh cache line
+    return views;
+  }
 }
 
-// Small results are carved from a shared slab, as Node's Buffer pool does: an ArrayBuffer allocation costs about
-// 1 µs, as much as the whole native work of a tiny call. Each slice is handed out once (zeroed, never reused); a live
-// result keeps its slab alive, so only results up to POOLED_BYTES share one.
-const SLAB_BYTES = 64 * 1024;
-const POOLED_BYTES = 8 * 1024;
-let slab = new ArrayBuffer(SLAB_BYTES);
-let slabUsed = 0;
+// Caches' arrays are private (no caller can reach or detach their buffer), so they share slabs in every call.
+const cacheSlabs = new Slabs(120 * 1024, 30 * 1024);
+const resultSlabs = new Slabs(64 * 1024, 8 * 1024);
+
+/**
+ * Zeroed arrays of the given lengths as views of one ArrayBuffer, for what a call keeps to itself (caches): one
+ * allocation instead of several, shared with other calls' caches when small.
+ */
+export function allocate<L extends number[]>(dtype: FloatArrayConstructor, ...lengths: L): { [K in keyof L]: Float } {
+  return cacheSlabs.carve(dtype, lengths);
+}
 
 /**
  * Like allocate, for the results a caller receives. With `shared` (sync calls only), results of up to 8 KiB in all
@@ -56,14 +79,5 @@ let slabUsed = 0;
  * caller could detach.
  */
 export function allocateResults<L extends number[]>(dtype: FloatArrayConstructor, shared: boolean, ...lengths: L): { [K in keyof L]: Float } {
-  const bytes = bytesOf(dtype, lengths);
-  if (!shared || bytes > POOLED_BYTES) return carve(dtype, new ArrayBuffer(bytes), 0, lengths);
-  // A caller may have detached the slab through one of its results (its byteLength is then 0).
-  if (slabUsed + bytes > slab.byteLength) {
-    slab = new ArrayBuffer(SLAB_BYTES);
-    slabUsed = 0;
-  }
-  const views = carve(dtype, slab, slabUsed, lengths);
-  slabUsed += Math.ceil(bytes / 64) * 64;  // the next results start on a fresh cache line
-  return views;
+  return shared ? resultSlabs.carve(dtype, lengths) : carve(dtype, new ArrayBuffer(bytesOf(dtype, lengths)), 0, lengths);
 }

@@ -1,6 +1,6 @@
-// Results of small sync calls are carved from a shared slab (lib/tensor.ts allocateResults): they must never overlap,
-// survive a slab rollover, and a caller detaching one result's buffer must not break later calls. Async results
-// (a kernel may still be writing them) always own their buffer.
+// Results of small sync calls and small caches are carved from shared slabs (lib/tensor.ts): they must never
+// overlap, survive slab rollovers, and a caller detaching one result's buffer must not break later calls. Async
+// results (a kernel may still be writing them) always own their buffer.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as rn from 'rnn-native';
@@ -22,6 +22,15 @@ test('many small results stay intact across slab rollovers (no two results overl
       assert.ok(bi !== bj || ei <= sj || ej <= si, `results ${i} and ${j} overlap`);
     }
   }
+});
+
+test('caches (carved from shared slabs too) stay intact across many later calls', () => {
+  const da = V.input('da');
+  const old = forward();
+  const expected = rn.lstmBackward(da, old.caches);
+  for (let i = 0; i < 300; ++i) rn.lstmBackward(da, forward().caches);
+  const again = rn.lstmBackward(da, old.caches);
+  for (const key of Object.keys(expected)) assert.equal(Array.from(again[key].data), Array.from(expected[key].data), key);
 });
 
 test('detaching the buffer of a small result does not break later calls', () => {
