@@ -1,0 +1,118 @@
+// Memory of the LSTM, each part in a fresh Node process:
+// (a) peak: the bytes a float64 lstmForward + lstmBackward at the large shape must hold, counted from lib/lstm.ts and
+//     native/kernels/lstm.cc, against the measured growth of peak RSS over one forward + backward (inputs allocated
+//     before the baseline, so they are not counted);
+// (b) flat: RSS after 1,000 and after 10,000 forward + backward calls at the small shape; the loop stops early after
+//     FLAT_SECONDS (the report gives the calls made). Before each sample, full GCs and pauses let V8 free the dead
+//     ArrayBuffers (it does so in the background), and the child runs with MALLOC_MMAP_THRESHOLD_ pinned: glibc's
+//     default, dynamic threshold keeps freed blocks of a few hundred KB in its heap, which moves RSS by ±15 MB from
+//     sample to sample whatever the program holds; pinned, RSS follows what is live.
+// Run alone: node bench/memory.mjs [--quick]  (prints the report, then its JSON on the last line). bench/run.mjs runs it too.
+import { spawnSync } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import * as rnn from 'rnn-native';
+import { makeInputs, SHAPES } from './inputs.mjs';
+
+const MB = 2 ** 20;
+const TARGET_RATIO = 1.3;
+const FLAT_MB = 2;
+const FLAT_SECONDS = 60;
+
+/** Bytes that one forward + backward holds beyond its inputs, by buffer. */
+function documentedBytes({ n_x, n_a, m, T }, bytesPerValue) {
+  const cols = T * m;
+  const values = {
+    // lib/lstm.ts lstmLayer: the fused gate weights W (4 n_a, n_a + n_x) and bias b (4 n_a), kept by the caches.
+    'fused W, b': 4 * n_a * (n_a + n_x) + 4 * n_a,
+    // lib/lstm.ts prepareForward: results a, c (n_a, m, T) and the cache X (T, m, n_x), H and C (T + 1, m, n_a),
+    // G (T, m, 4 n_a). Without Wy/by the forward kernel allocates nothing.
+    'forward results a, c': 2 * n_a * cols,
+    'cache X, H, C, G': n_x * cols + 2 * (cols + m) * n_a + 4 * n_a * cols,
+    // lib/lstm.ts prepareBackward: dx (n_x, m, T), da0 and dc0 (n_a, m), dW (4 n_a, n_a + n_x), db (4 n_a).
+    'backward results': n_x * cols + 2 * n_a * m + 4 * n_a * (n_a + n_x) + 4 * n_a,
+    // native/kernels/lstm.cc lstm_backward's workspace: DA (T·m, n_a), dG (T·m, 4 n_a), dh and dc (m, n_a), dX (T·m, n_x).
+    'backward workspace': cols * n_a + cols * 4 * n_a + 2 * m * n_a + cols * n_x,
+  };
+  const parts = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, v * bytesPerValue]));
+  return { parts, total: Object.values(parts).reduce((a, b) => a + b, 0) };
+}
+
+const maxRssBytes = () => process.resourceUsage().maxRSS * 1024;
+
+function fwdBwd({ x, a0, da, params }) {
+  const forward = rnn.lstmForward(x, a0, params);
+  return [forward, rnn.lstmBackward(da, forward.caches)];
+}
+
+function peak() {
+  fwdBwd(makeInputs('lstm', 'small', 'float64')); // loads the addon and starts OpenBLAS's threads
+  const inputs = makeInputs('lstm', 'large', 'float64');
+  globalThis.gc();
+  const before = process.memoryUsage.rss();
+  fwdBwd(inputs);
+  const measured = maxRssBytes() - before; // maxRSS is the high-water mark: the peak inside the calls
+  const documented = documentedBytes(SHAPES.large, 8);
+  return { shape: 'large', dtype: 'float64', documented, measured, ratio: measured / documented.total };
+}
+
+async function flat(first, last) {
+  const inputs = makeInputs('lstm', 'small', 'float64');
+  const sample = async () => {
+    for (let i = 0; i < 3; i++) {
+      globalThis.gc();
+      await sleep(50);
+    }
+    return process.memoryUsage.rss();
+  };
+  for (let i = 0; i < first; i++) fwdBwd(inputs);
+  const rssFirst = await sample();
+  const deadline = performance.now() + FLAT_SECONDS * 1000;
+  let calls = first;
+  while (calls < last && performance.now() < deadline) {
+    fwdBwd(inputs);
+    calls++;
+  }
+  const rssLast = await sample();
+  return { shape: 'small', first, last: calls, requested: last, rssFirst, rssLast, growthMB: (rssLast - rssFirst) / MB };
+}
+
+function child(part, args, env = {}) {
+  const self = fileURLToPath(import.meta.url);
+  const out = spawnSync(process.execPath, ['--expose-gc', self, `--part=${part}`, ...args], {
+    encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env },
+  });
+  if (out.status !== 0) throw new Error(`memory part '${part}' failed (exit ${out.status})`);
+  return JSON.parse(out.stdout);
+}
+
+/** Both parts, each in a fresh child process. */
+export function measureMemory({ quick }) {
+  const peakResult = child('peak', []);
+  const flatResult = child('flat', quick ? ['500', '1000'] : ['1000', '10000'], { MALLOC_MMAP_THRESHOLD_: '65536' });
+  return {
+    peak: { ...peakResult, target: TARGET_RATIO, pass: peakResult.ratio <= TARGET_RATIO },
+    flat: { ...flatResult, thresholdMB: FLAT_MB, pass: flatResult.growthMB <= FLAT_MB },
+  };
+}
+
+export function describeMemory({ peak: p, flat: f }) {
+  const lines = [`(a) float64 LSTM forward+backward, large shape: documented ${(p.documented.total / MB).toFixed(1)} MB (` +
+    Object.entries(p.documented.parts).map(([k, v]) => `${k} ${(v / MB).toFixed(1)}`).join(', ') +
+    `); measured peak RSS growth ${(p.measured / MB).toFixed(1)} MB; measured/documented ${p.ratio.toFixed(3)} (target ≤ ${p.target})`];
+  const capped = f.last < f.requested ? ` (of ${f.requested}: stopped at the ${FLAT_SECONDS} s cap)` : '';
+  lines.push(`(b) RSS after ${f.first} calls ${(f.rssFirst / MB).toFixed(1)} MB, after ${f.last} calls${capped} ` +
+    `${(f.rssLast / MB).toFixed(1)} MB: growth ${f.growthMB.toFixed(2)} MB (flat means growth ≤ ${f.thresholdMB} MB)`);
+  return lines;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const part = process.argv.find((a) => a.startsWith('--part='))?.slice(7);
+  if (part === 'peak') console.log(JSON.stringify(peak()));
+  else if (part === 'flat') console.log(JSON.stringify(await flat(Number(process.argv[3]), Number(process.argv[4]))));
+  else {
+    const result = measureMemory({ quick: process.argv.includes('--quick') });
+    for (const line of describeMemory(result)) console.log(line);
+    console.log(JSON.stringify(result));
+  }
+}

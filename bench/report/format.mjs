@@ -1,0 +1,11 @@
+// Shared lookups and number formats of the reports.
+
+const key = (participant, cell, direction, dtype, shape) => [participant, cell, direction, dtype, shape].join('|');
+
+/** A lookup of results by (participant, cell, direction, dtype, shape). */
+export function index(results) {
+  const map = new Map(results.map((r) => [key(r.participant, r.cell, r.direction, r.dtype, r.shape), r]));
+  return (participant, cell, direction, dtype, shape) => map.get(key(participant, cell, direction, dtype, shape));
+}
+
+export const ms = (v) => (v === undefined ? '-' : v >= 1000 ? v.toFixed(0) : v.toPrecision(3));

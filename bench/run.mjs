@@ -1,0 +1,93 @@
+// npm run bench [-- --quick] [--only=lstm|rnn] [--shapes=notebook,small,medium,large] [--out=dir]
+// Times this package against numpy, onnxruntime-node and tfjs (wasm) and against the GEMM roofline, measures memory,
+// prints a table and the targets, and writes <out>/latest.json and <out>/latest.svg (default out: bench/results).
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import * as rnn from 'rnn-native';
+import { CELLS, SHAPES } from './inputs.mjs';
+import { describeMemory, measureMemory } from './memory.mjs';
+import * as numpy from './peers/numpy.mjs';
+import * as ort from './peers/ort.mjs';
+import * as ours from './peers/ours.mjs';
+import * as roofline from './peers/roofline.mjs';
+import * as tfjs from './peers/tfjs.mjs';
+import { svg } from './report/svg.mjs';
+import { table } from './report/table.mjs';
+import { describeTargets, evaluateTargets } from './report/targets.mjs';
+import { TIMING } from './stats.mjs';
+
+const { values: args } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    only: { type: 'string' },
+    shapes: { type: 'string', default: Object.keys(SHAPES).join(',') },
+    out: { type: 'string', default: fileURLToPath(new URL('results', import.meta.url)) },
+  },
+});
+const shapes = args.shapes.split(',');
+const cells = args.only ? [args.only] : CELLS;
+for (const s of shapes) if (!SHAPES[s]) throw new Error(`--shapes: unknown shape '${s}' (known: ${Object.keys(SHAPES).join(', ')})`);
+if (!cells.every((c) => CELLS.includes(c))) throw new Error(`--only must be one of ${CELLS.join(', ')}`);
+
+const timing = args.quick ? TIMING.quick : TIMING.full;
+const log = (line) => console.error(`  ${line}`);
+const started = performance.now();
+const elapsed = () => `${((performance.now() - started) / 1000).toFixed(0)} s`;
+
+const results = [];
+const notes = [];
+const skipped = [];
+const versions = { node: process.version };
+const extra = {};
+const peers = [['ours', ours], ['onnxruntime-node', ort], ['tfjs', tfjs], ['numpy', numpy], ['roofline', roofline]];
+for (const [name, peer] of peers) {
+  console.error(`[${elapsed()}] ${name}`);
+  const out = await peer.run({ shapes, cells, timing, quick: args.quick, log });
+  if (out.skipped) {
+    console.log(out.skipped);
+    skipped.push(out.skipped);
+    continue;
+  }
+  results.push(...out.results);
+  notes.push(...out.notes);
+  if (out.version) versions[name] = out.version;
+  if (out.checks) extra.ortChecks = out.checks;
+  if (out.gemms) extra.rooflineGemms = out.gemms;
+}
+
+let memory;
+if (cells.includes('lstm')) {
+  console.error(`[${elapsed()}] memory`);
+  memory = measureMemory({ quick: args.quick });
+}
+console.error(`[${elapsed()}] done`);
+
+const machine = {
+  cpu: os.cpus()[0]?.model, cores: os.cpus().length, platform: `${os.platform()} ${os.release()}`,
+  memoryGB: +(os.totalmem() / 2 ** 30).toFixed(1), blas: rnn.blasInfo(),
+};
+const title = `rnn-native benchmark — ${machine.cpu} ×${machine.cores}, Node ${process.version}${args.quick ? ' (quick)' : ''}`;
+const targets = evaluateTargets(results, memory);
+
+console.log(`\n${title}\nOpenBLAS: ${machine.blas.config}, ${machine.blas.numThreads} threads; ` +
+  Object.entries(versions).map(([k, v]) => `${k} ${v}`).join(', '));
+console.log(`\n${table(results, { shapes, cells })}\n`);
+for (const note of notes) console.log(`note: ${note}`);
+for (const check of extra.ortChecks ?? []) {
+  if (!check.ok) console.log(`WARNING: ORT ${check.cell} ${check.shape} differs from ours by ${check.maxAbsDifference} (> ${check.tolerance})`);
+}
+if (memory) console.log(`\nMemory\n${describeMemory(memory).join('\n')}`);
+console.log(`\nTargets\n${describeTargets(targets).join('\n')}`);
+
+const outDir = resolve(args.out);
+mkdirSync(outDir, { recursive: true });
+const report = {
+  date: new Date().toISOString(), machine, versions, options: { quick: args.quick, shapes, cells }, timing,
+  results, ...extra, memory, targets, notes, skipped,
+};
+writeFileSync(join(outDir, 'latest.json'), `${JSON.stringify(report, null, 1)}\n`);
+writeFileSync(join(outDir, 'latest.svg'), svg(results, { shapes, cells, title }));
+console.log(`\nwrote ${join(outDir, 'latest.json')} and ${join(outDir, 'latest.svg')} (${elapsed()})`);
