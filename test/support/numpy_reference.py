@@ -36,10 +36,10 @@ def rnn_forward(x, a0, parameters):
     caches = []
     n_x, m, T_x = x.shape
     n_a = parameters["Wax"].shape[0]
-    a = np.zeros((n_a, m, T_x))
+    a = np.zeros((n_a, m, T_x), dtype=x.dtype)
     y_pred = None
     if "Wya" in parameters:
-        y_pred = np.zeros((parameters["Wya"].shape[0], m, T_x))
+        y_pred = np.zeros((parameters["Wya"].shape[0], m, T_x), dtype=x.dtype)
     a_next = a0
     for t in range(T_x):
         a_next, yt_pred, cache = rnn_cell_forward(x[:, :, t], a_next, parameters)
@@ -67,11 +67,11 @@ def rnn_backward(da, caches):
     (a1, a0, x1, parameters) = caches[0]
     n_a, m, T_b = da.shape
     n_x, _ = x1.shape
-    dx = np.zeros((n_x, m, T_b))
-    dWax = np.zeros((n_a, n_x))
-    dWaa = np.zeros((n_a, n_a))
-    dba = np.zeros((n_a, 1))
-    da_prevt = np.zeros((n_a, m))
+    dx = np.zeros((n_x, m, T_b), dtype=da.dtype)
+    dWax = np.zeros((n_a, n_x), dtype=da.dtype)
+    dWaa = np.zeros((n_a, n_a), dtype=da.dtype)
+    dba = np.zeros((n_a, 1), dtype=da.dtype)
+    da_prevt = np.zeros((n_a, m), dtype=da.dtype)
     for t in reversed(range(T_b)):
         gradients = rnn_cell_backward(da[:, :, t] + da_prevt, caches[t])
         dxt, da_prevt = gradients["dxt"], gradients["da_prev"]
@@ -91,7 +91,7 @@ def lstm_cell_forward(xt, a_prev, c_prev, parameters):
     Wo, bo = parameters["Wo"], parameters["bo"]
     n_x, m = xt.shape
     n_a = Wf.shape[0]
-    concat = np.zeros((n_a + n_x, m))
+    concat = np.zeros((n_a + n_x, m), dtype=xt.dtype)
     concat[:n_a, :] = a_prev
     concat[n_a:, :] = xt
     ft = sigmoid(np.dot(Wf, concat) + bf)
@@ -111,13 +111,13 @@ def lstm_forward(x, a0, parameters, c0=None):
     caches = []
     n_x, m, T_x = x.shape
     n_a = parameters["Wf"].shape[0]
-    a = np.zeros((n_a, m, T_x))
-    c = np.zeros((n_a, m, T_x))
+    a = np.zeros((n_a, m, T_x), dtype=x.dtype)
+    c = np.zeros((n_a, m, T_x), dtype=x.dtype)
     y = None
     if "Wy" in parameters:
-        y = np.zeros((parameters["Wy"].shape[0], m, T_x))
+        y = np.zeros((parameters["Wy"].shape[0], m, T_x), dtype=x.dtype)
     a_next = a0
-    c_next = np.zeros((n_a, m)) if c0 is None else c0
+    c_next = np.zeros((n_a, m), dtype=x.dtype) if c0 is None else c0
     for t in range(T_x):
         a_next, c_next, yt, cache = lstm_cell_forward(x[:, :, t], a_next, c_next, parameters)
         a[:, :, t] = a_next
@@ -161,17 +161,17 @@ def lstm_backward(da, caches):
     (a1, c1, a0, c0, f1, i1, cc1, o1, x1, parameters) = caches[0]
     n_a, m, T_b = da.shape
     n_x, m = x1.shape
-    dx = np.zeros((n_x, m, T_b))
-    dWf = np.zeros((n_a, n_a + n_x))
-    dWi = np.zeros((n_a, n_a + n_x))
-    dWc = np.zeros((n_a, n_a + n_x))
-    dWo = np.zeros((n_a, n_a + n_x))
-    dbf = np.zeros((n_a, 1))
-    dbi = np.zeros((n_a, 1))
-    dbc = np.zeros((n_a, 1))
-    dbo = np.zeros((n_a, 1))
-    da_prevt = np.zeros((n_a, m))
-    dc_prevt = np.zeros((n_a, m))
+    dx = np.zeros((n_x, m, T_b), dtype=da.dtype)
+    dWf = np.zeros((n_a, n_a + n_x), dtype=da.dtype)
+    dWi = np.zeros((n_a, n_a + n_x), dtype=da.dtype)
+    dWc = np.zeros((n_a, n_a + n_x), dtype=da.dtype)
+    dWo = np.zeros((n_a, n_a + n_x), dtype=da.dtype)
+    dbf = np.zeros((n_a, 1), dtype=da.dtype)
+    dbi = np.zeros((n_a, 1), dtype=da.dtype)
+    dbc = np.zeros((n_a, 1), dtype=da.dtype)
+    dbo = np.zeros((n_a, 1), dtype=da.dtype)
+    da_prevt = np.zeros((n_a, m), dtype=da.dtype)
+    dc_prevt = np.zeros((n_a, m), dtype=da.dtype)
     for t in reversed(range(T_b)):
         gradients = lstm_cell_backward(da[:, :, t] + da_prevt, dc_prevt, caches[t])
         da_prevt, dc_prevt = gradients["da_prev"], gradients["dc_prev"]
