@@ -1,5 +1,6 @@
 // An SVG line chart of a series against its step number (the loss curve of --plot): title, axes, ticks, grid, labels.
 // Built as a string, no dependencies; the output is standalone SVG 1.1 that browsers and image viewers open.
+import { downsample } from './ascii-chart';
 
 /** A "nice" tick spacing (1, 2 or 5 × 10^k) that splits `range` into about `count` intervals. */
 export function niceStep(range: number, count: number): number {
@@ -60,22 +61,14 @@ export interface SvgChartOptions {
 /** The points the chart draws: `[step, value]`, bucket averages (at the bucket's mean step) for long series. */
 export function chartPoints(values: readonly number[], maxPoints: number, firstStep = 1): Array<[number, number]> {
   const n = values.length;
+  if (n === 0) return [];
   const buckets = Math.min(n, Math.max(1, Math.floor(maxPoints)));
   const points: Array<[number, number]> = [];
-  for (let b = 0; b < buckets; ++b) {
+  downsample(values, buckets).forEach((mean, b) => {
     const from = Math.floor((b * n) / buckets);
     const to = Math.floor(((b + 1) * n) / buckets);
-    let sum = 0;
-    let count = 0;
-    for (let i = from; i < to; ++i) {
-      const v = values[i] as number;
-      if (Number.isFinite(v)) {
-        sum += v;
-        count += 1;
-      }
-    }
-    if (count > 0) points.push([firstStep + (from + to - 1) / 2, sum / count]);
-  }
+    if (Number.isFinite(mean)) points.push([firstStep + (from + to - 1) / 2, mean]);
+  });
   return points;
 }
 
