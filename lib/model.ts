@@ -10,7 +10,7 @@ import { Adam, Sgd } from './optimizers';
 export { Adam, Sgd };
 import { RandomState } from './random';
 import type { Float } from './tensor';
-import { checkOptions, describe, typedArrayKind } from './validate';
+import { checkOptions, copyOf, describe, lengthOf, typedArrayKind } from './validate';
 
 export type CellKind = 'lstm' | 'rnn';
 
@@ -166,22 +166,40 @@ export class CharModel {
   /** One training step on `batch`; returns its mean loss per character (nats), measured before the update. */
   trainStep(batch: TrainBatch, options: TrainOptions): number {
     this.#guard();
-    const { args, loss } = this.#prepareStep(batch, options);
+    const { args, loss, done } = this.#prepareStep(batch, options);
     native.charModelTrainStep(...args);
+    done();
     return loss[0] as number;
   }
 
   /** trainStep on libuv's thread pool. The model must not be used again until the Promise settles. */
   async trainStepAsync(batch: TrainBatch, options: TrainOptions): Promise<number> {
     this.#guard();
-    const { args, loss } = this.#prepareStep(batch, options);
+    const { args, loss, done } = this.#prepareStep(batch, options);
+    // The worker updates private copies of the arrays a caller can reach (the parameters and the optimizer's
+    // moments): a buffer detached or replaced meanwhile must never be written by another thread. They are copied
+    // back once it is done.
+    const [parameters, , moment1, moment2] = args;
+    const copies = [copyOf(parameters), copyOf(moment1), copyOf(moment2)] as const;
+    [args[0], args[2], args[3]] = copies;
     this.#busy = true;
     try {
       await native.charModelTrainStepAsync(...args);
     } finally {
       this.#busy = false;
     }
+    parameters.set(copies[0]);
+    moment1.set(copies[1]);
+    moment2.set(copies[2]);
+    done();
     return loss[0] as number;
+  }
+
+  /** The native code trusts these lengths: a caller may have detached the parameters' or the moments' buffer. */
+  #checkIntact(...more: Float[]): void {
+    for (const array of [this.parameters, ...more]) {
+      if (lengthOf(array) !== this.layout.total) throw new Error('the model\'s parameters or the optimizer\'s state were detached or replaced');
+    }
   }
 
   #guard(): void {
@@ -206,13 +224,16 @@ export class CharModel {
     const adam = optimizer instanceof Adam ? optimizer : undefined;
     const momentum = optimizer instanceof Sgd ? optimizer.momentum : 0;
     const loss = new Float64Array(1);
-    slot.steps += 1;
+    this.#checkIntact(slot.moment1, slot.moment2);
+    const step = slot.steps + 1;
+    /** Counts the update once it has happened (a failed step leaves Adam's bias correction where it was). */
+    const done = () => void (slot.steps = step);
     const args: Parameters<typeof native.charModelTrainStep> = [
       this.parameters, this.#gradients, slot.moment1, slot.moment2, inputs, targets, loss,
       CELLS[this.cell], this.hiddenSize, V, m, T, adam ? 1 : 0, optimizer.learningRate, momentum,
-      adam?.beta1 ?? 0, adam?.beta2 ?? 0, adam?.epsilon ?? 0, slot.steps, clipValue, clipNorm,
+      adam?.beta1 ?? 0, adam?.beta2 ?? 0, adam?.epsilon ?? 0, step, clipValue, clipNorm,
     ];
-    return { args, loss };
+    return { args, loss, done };
   }
 
   /** A private copy of an Int32Array of `length` ids in [lowest, V), checked: later user code cannot change it. */
@@ -260,6 +281,7 @@ export class CharModel {
     const prefix = o.prefix ?? '';
     if (typeof prefix !== 'string') throw new TypeError(`options.prefix must be a string, got ${describe(prefix)}`);
     this.#guard();
+    this.#checkIntact();
     const Array = this.parameters instanceof Float32Array ? Float32Array : Float64Array;
     const V = this.#characters.length;
     const h = new Array(this.hiddenSize);

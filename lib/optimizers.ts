@@ -102,7 +102,7 @@ abstract class Optimizer {
    */
   step(params: TensorDict, grads: TensorDict): void {
     const parameters = new Map(tensorDict(params, 'params'));
-    const pairs = tensorDict(grads, 'grads').map(([key, gradient]): [Tensor, Tensor] => {
+    const pairs = tensorDict(grads, 'grads').map(([key, gradient]): [Tensor, Tensor, OptimizerSlot] => {
       const parameter = parameters.get(key) ?? (key.startsWith('d') ? parameters.get(key.slice(1)) : undefined);
       if (parameter === undefined) {
         const names = key.startsWith('d') ? `params.${key} or params.${key.slice(1)}` : `params.${key}`;
@@ -113,10 +113,14 @@ abstract class Optimizer {
       if (pKind !== gKind || pLength !== gLength || pLength === 0) {
         throw new RangeError(`grads.${key} (${gKind}, ${gLength} values) does not match params.${key} (${pKind}, ${pLength} values)`);
       }
-      return [parameter, gradient];
-    });
-    for (const [parameter, gradient] of pairs) {
+      // The native update trusts the state's lengths too, and slotFor hands the state out.
       const slot = this.slotFor(parameter.data);
+      if (lengthOf(slot.moment1) !== pLength || lengthOf(slot.moment2) !== pLength) {
+        throw new Error(`the optimizer's state for params.${key} was detached`);
+      }
+      return [parameter, gradient, slot];
+    });
+    for (const [parameter, gradient, slot] of pairs) {
       slot.steps += 1;
       this.update(parameter.data, gradient.data, slot);
     }

@@ -116,6 +116,25 @@ test('a model is busy while its async step runs', async () => {
   assert.ok((await pending) > 0);
 });
 
+test('a caller detaching the parameters (or the optimizer state) gets an Error, never a crash; async works on copies', async () => {
+  const model = rn.CharModel.create({ alphabet: ALPHABET, hiddenSize: 8, seed: 5 });
+  const batch = batchOf(model, TEXT, 2, 4);
+  const optimizer = new rn.Adam({ learningRate: 0.01 });
+  const pending = model.trainStepAsync(batch, { optimizer });
+  structuredClone(model.parameters.buffer, { transfer: [model.parameters.buffer] });
+  const outcome = await pending.then(() => 'resolved', (e) => e);
+  assert.instance(outcome, TypeError, 'the step cannot write its result back into a detached array');
+  assert.throws(() => model.trainStep(batch, { optimizer }), (e) => e instanceof Error && /detached or replaced/.test(e.message), 'sync');
+  assert.throws(() => model.sample({ random: new rn.RandomState(1) }), (e) => e instanceof Error && /detached or replaced/.test(e.message), 'sample');
+
+  const other = rn.CharModel.create({ alphabet: ALPHABET, hiddenSize: 8, seed: 5 });
+  const adam = new rn.Adam({ learningRate: 0.01 });
+  other.trainStep(batch, { optimizer: adam });
+  const { moment1 } = adam.slotFor(other.parameters);
+  structuredClone(moment1.buffer, { transfer: [moment1.buffer] });
+  assert.throws(() => other.trainStep(batch, { optimizer: adam }), (e) => e instanceof Error && /detached or replaced/.test(e.message), 'moments');
+});
+
 test('save → load gives identical parameters, samples and losses, for both cells and dtypes', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rnn-native-model-'));
   for (const [cell, dtype] of [['lstm', 'float64'], ['rnn', 'float32']]) {

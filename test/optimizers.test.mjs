@@ -90,6 +90,17 @@ test('optimizers reject bad options and mismatched gradients without touching an
   assert.equal(Array.from(params.a.data), [1, 2]);
 });
 
+test('an optimizer state detached by the caller is an Error, not a native write past its end', () => {
+  const params = { w: tensor([1, 2, 3]) };
+  const adam = new rn.Adam({ learningRate: 0.1 });
+  adam.step(params, { w: tensor([1, 1, 1]) });
+  const { moment2 } = adam.slotFor(params.w.data);
+  structuredClone(moment2.buffer, { transfer: [moment2.buffer] });
+  const before = Array.from(params.w.data);
+  assert.throws(() => adam.step(params, { w: tensor([1, 1, 1]) }), (e) => e instanceof Error && /state for params\.w was detached/.test(e.message));
+  assert.equal(Array.from(params.w.data), before);
+});
+
 test('initLstmParams: Glorot-uniform gate weights within their limit, zero biases, the forget bias, seeded', () => {
   const options = { n_x: 3, n_a: 5, n_y: 4, random: new rn.RandomState(1), forgetBias: 1 };
   const p = rn.initLstmParams(options);
