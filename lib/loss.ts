@@ -47,7 +47,7 @@ function targetIds(value: unknown, m: number, T: number, n_y: number): Int32Arra
     if (typedArrayKind(data) !== 'Int32Array') {
       throw new TypeError(`targets must be { data: Int32Array, shape: [m, T] } or a nested number array, got ${describe(value)}`);
     }
-    ids = data as Int32Array;
+    ids = new Int32Array(data as Int32Array); // a private copy: the kernel indexes with these after the range check
     shape = (value as { shape: readonly number[] }).shape;
   }
   if (!Array.isArray(shape) || shape.length !== 2 || shape[0] !== m || shape[1] !== T || lengthOf(ids) !== m * T) {

@@ -3,14 +3,14 @@
 // (native/kernels/char_model.cc). Its parameters are one flat vector, laid out as the kernel says.
 import * as fs from 'node:fs';
 import { fillGlorotUniform, arrayType, type Dtype } from './init';
-import { decodeModelFile, encodeModelFile, parameterShapes } from './model-file';
+import { decodeModelFile, encodeModelFile } from './model-file';
 import { native } from './native';
-import { Adam, Sgd } from './optimizers';
+import { Adam, optimizerState, Sgd } from './optimizers';
 
 export { Adam, Sgd };
 import { RandomState } from './random';
 import type { Float } from './tensor';
-import { checkOptions, copyOf, describe, lengthOf, typedArrayKind } from './validate';
+import { checkMemory, checkOptions, copyOf, describe, lengthOf, typedArrayKind } from './validate';
 
 export type CellKind = 'lstm' | 'rnn';
 
@@ -88,14 +88,24 @@ export function checkCell(cell: unknown): CellKind {
   return cell;
 }
 
+/** The values a training step holds at once beyond the model: its native workspace (see char_model.cc). */
+function trainStepElements(cell: CellKind, n_a: number, V: number, m: number, T: number): number {
+  const rows = m * T;
+  return cell === 'lstm' ? rows * (15 * n_a + 5 * V) + 8 * m * n_a : rows * (5 * n_a + 5 * V) + 4 * m * n_a;
+}
+
+/** Largest hidden size a model may have (its weights alone would take gigabytes beyond it). */
+const MAX_HIDDEN = 16384;
+
 export class CharModel {
-  readonly cell: CellKind;
-  readonly hiddenSize: number;
-  readonly alphabet: string;
-  readonly dtype: Dtype;
-  /** All parameters end to end, laid out by `layout`. */
-  readonly parameters: Float;
-  readonly layout: ParameterLayout;
+  // Private, so that no caller can change what the native code trusts (sizes, dtype, the parameter array itself);
+  // the getters below expose them read-only.
+  readonly #cell: CellKind;
+  readonly #hiddenSize: number;
+  readonly #alphabet: string;
+  readonly #dtype: Dtype;
+  readonly #parameters: Float;
+  readonly #layout: ParameterLayout;
   readonly #characters: string[];
   readonly #ids: Map<string, number>;
   readonly #gradients: Float;
@@ -103,18 +113,50 @@ export class CharModel {
 
   /** Internal: use CharModel.create or CharModel.load. */
   constructor(cell: CellKind, hiddenSize: number, alphabet: string, dtype: Dtype, parameters?: Float) {
-    this.cell = cell;
-    this.hiddenSize = hiddenSize;
-    this.alphabet = alphabet;
-    this.dtype = dtype;
+    this.#cell = checkCell(cell);
+    this.#hiddenSize = positiveInteger(hiddenSize, 'hiddenSize');
+    if (hiddenSize > MAX_HIDDEN) throw new RangeError(`hiddenSize must be at most ${MAX_HIDDEN}, got ${hiddenSize}`);
+    this.#alphabet = checkAlphabet(alphabet);
+    const Array = arrayType(dtype, 'dtype');
+    this.#dtype = dtype;
     this.#characters = [...alphabet];
     this.#ids = new Map(this.#characters.map((character, id) => [character, id]));
-    this.layout = native.charModelLayout(CELLS[cell], hiddenSize, this.#characters.length);
-    const sizes = parameterShapes(cell, hiddenSize, this.#characters.length).map(([, [rows, columns]]) => rows * columns);
-    if (sizes.reduce((a, b) => a + b, 0) !== this.layout.total) throw new Error('rnn-native: model layout mismatch');
-    const Array = arrayType(dtype, 'dtype');
-    this.parameters = parameters ?? new Array(this.layout.total);
-    this.#gradients = new Array(this.layout.total);
+    this.#layout = Object.freeze(native.charModelLayout(CELLS[cell], hiddenSize, this.#characters.length));
+    const total = this.#layout.total;
+    // Parameters, gradients and (for Adam) two moments, plus a training step's workspace on top.
+    checkMemory(4 * total, Array.BYTES_PER_ELEMENT, { n_a: hiddenSize, V: this.#characters.length });
+    if (parameters !== undefined && (typedArrayKind(parameters) !== Array.name || lengthOf(parameters) !== total)) {
+      throw new TypeError(`parameters must be a ${Array.name} of ${total} values for this model`);
+    }
+    this.#parameters = parameters === undefined ? new Array(total) : copyOf(parameters);
+    this.#gradients = new Array(total);
+  }
+
+  get cell(): CellKind {
+    return this.#cell;
+  }
+
+  /** n_a */
+  get hiddenSize(): number {
+    return this.#hiddenSize;
+  }
+
+  get alphabet(): string {
+    return this.#alphabet;
+  }
+
+  get dtype(): Dtype {
+    return this.#dtype;
+  }
+
+  /** All parameters end to end, laid out by `layout` (the model's own array: changing it changes the model). */
+  get parameters(): Float {
+    return this.#parameters;
+  }
+
+  /** Where each parameter starts in `parameters`. */
+  get layout(): ParameterLayout {
+    return this.#layout;
   }
 
   /** A new model with Glorot/Xavier uniform weights, zero biases and, for the LSTM, a forget-gate bias of 1. */
@@ -134,12 +176,12 @@ export class CharModel {
   }
 
   #initialize(random: RandomState): void {
-    const { layout: L, parameters: p, hiddenSize: n_a } = this;
+    const [L, p, n_a] = [this.#layout, this.#parameters, this.#hiddenSize];
     const V = this.#characters.length;
     const block = (start: number, rows: number, columns: number) => {
       fillGlorotUniform(p.subarray(start, start + rows * columns), rows, columns, random);
     };
-    if (this.cell === 'lstm') {
+    if (this.#cell === 'lstm') {
       for (let gate = 0; gate < 4; ++gate) block(L.cellW + gate * n_a * (n_a + V), n_a, n_a + V);
       p.fill(1, L.cellB, L.cellB + n_a);
     } else {
@@ -176,30 +218,25 @@ export class CharModel {
   async trainStepAsync(batch: TrainBatch, options: TrainOptions): Promise<number> {
     this.#guard();
     const { args, loss, done } = this.#prepareStep(batch, options);
-    // The worker updates private copies of the arrays a caller can reach (the parameters and the optimizer's
-    // moments): a buffer detached or replaced meanwhile must never be written by another thread. They are copied
-    // back once it is done.
-    const [parameters, , moment1, moment2] = args;
-    const copies = [copyOf(parameters), copyOf(moment1), copyOf(moment2)] as const;
-    [args[0], args[2], args[3]] = copies;
+    // The worker updates a private copy of the parameters, the one array of the step a caller can reach: a buffer
+    // detached meanwhile must never be written by another thread. It is copied back once the step is done.
+    const parameters = this.#parameters;
+    const copy = copyOf(parameters);
+    args[0] = copy;
     this.#busy = true;
     try {
       await native.charModelTrainStepAsync(...args);
     } finally {
       this.#busy = false;
     }
-    parameters.set(copies[0]);
-    moment1.set(copies[1]);
-    moment2.set(copies[2]);
+    parameters.set(copy);
     done();
     return loss[0] as number;
   }
 
-  /** The native code trusts these lengths: a caller may have detached the parameters' or the moments' buffer. */
-  #checkIntact(...more: Float[]): void {
-    for (const array of [this.parameters, ...more]) {
-      if (lengthOf(array) !== this.layout.total) throw new Error('the model\'s parameters or the optimizer\'s state were detached or replaced');
-    }
+  /** The native code trusts the parameters' length: a caller may have detached their buffer. */
+  #checkIntact(): void {
+    if (lengthOf(this.#parameters) !== this.#layout.total) throw new Error('the model\'s parameters were detached');
   }
 
   #guard(): void {
@@ -214,24 +251,20 @@ export class CharModel {
     const inputs = this.#checkIds(b.inputs, 'batch.inputs', m * T, 0);
     const targets = this.#checkIds(b.targets, 'batch.targets', m * T, -1);
     const o = checkOptions(options, 'options', ['optimizer', 'clipValue', 'clipNorm']);
-    const optimizer = o.optimizer;
-    if (!(optimizer instanceof Adam || optimizer instanceof Sgd)) {
-      throw new TypeError(`options.optimizer must be an Adam or Sgd, got ${describe(optimizer)}`);
-    }
     const clipValue = optionalPositive(o.clipValue, 'options.clipValue');
     const clipNorm = optionalPositive(o.clipNorm, 'options.clipNorm');
-    const slot = optimizer.slotFor(this.parameters);
-    const adam = optimizer instanceof Adam ? optimizer : undefined;
-    const momentum = optimizer instanceof Sgd ? optimizer.momentum : 0;
+    const { settings, slot } = optimizerState(o.optimizer, this.#parameters, 'options.optimizer');
+    checkMemory(trainStepElements(this.#cell, this.#hiddenSize, V, m, T), this.#parameters.BYTES_PER_ELEMENT, { n_a: this.#hiddenSize, V, m, T });
+    // From here on no caller code runs until the native call.
+    this.#checkIntact();
     const loss = new Float64Array(1);
-    this.#checkIntact(slot.moment1, slot.moment2);
     const step = slot.steps + 1;
     /** Counts the update once it has happened (a failed step leaves Adam's bias correction where it was). */
     const done = () => void (slot.steps = step);
     const args: Parameters<typeof native.charModelTrainStep> = [
-      this.parameters, this.#gradients, slot.moment1, slot.moment2, inputs, targets, loss,
-      CELLS[this.cell], this.hiddenSize, V, m, T, adam ? 1 : 0, optimizer.learningRate, momentum,
-      adam?.beta1 ?? 0, adam?.beta2 ?? 0, adam?.epsilon ?? 0, step, clipValue, clipNorm,
+      this.#parameters, this.#gradients, slot.moment1, slot.moment2, inputs, targets, loss,
+      CELLS[this.#cell], this.#hiddenSize, V, m, T, settings.kind, settings.learningRate, settings.momentum,
+      settings.beta1, settings.beta2, settings.epsilon, step, clipValue, clipNorm,
     ];
     return { args, loss, done };
   }
@@ -252,6 +285,10 @@ export class CharModel {
   /** Writes the model (cell, sizes, alphabet, parameters) to `path` in the versioned JSON format of model-file.ts. */
   save(path: string): void {
     this.#guard();
+    this.#checkIntact();
+    if (!this.#parameters.every(Number.isFinite)) {
+      throw new Error('the model has NaN or infinite parameters (training diverged: try a lower --lr or clipping); not saved');
+    }
     fs.writeFileSync(path, encodeModelFile(this));
   }
 
@@ -282,13 +319,15 @@ export class CharModel {
     if (typeof prefix !== 'string') throw new TypeError(`options.prefix must be a string, got ${describe(prefix)}`);
     this.#guard();
     this.#checkIntact();
-    const Array = this.parameters instanceof Float32Array ? Float32Array : Float64Array;
+    // A private copy: `random` is caller code, and may run anything between two native calls.
+    const parameters = copyOf(this.#parameters);
+    const Array = this.#dtype === 'float32' ? Float32Array : Float64Array;
     const V = this.#characters.length;
-    const h = new Array(this.hiddenSize);
-    const c = this.cell === 'lstm' ? new Array(this.hiddenSize) : null;
+    const h = new Array(this.#hiddenSize);
+    const c = this.#cell === 'lstm' ? new Array(this.#hiddenSize) : null;
     const logits = new Array(V);
     const newline = this.#ids.get('\n') as number;
-    const feed = (id: number) => native.charModelNext(h, c, logits, this.parameters, CELLS[this.cell], this.hiddenSize, V, id);
+    const feed = (id: number) => native.charModelNext(h, c, logits, parameters, CELLS[this.#cell], this.#hiddenSize, V, id);
     feed(newline);
     for (const id of this.encode(prefix)) feed(id);
     let text = prefix;

@@ -21,6 +21,10 @@ function fraction(value: unknown, name: string, fallback: number): number {
   return value;
 }
 
+/**
+ * The tensors of a dict, each read once into a fresh `{ data, shape }`: later checks and the native call see the
+ * same array, whatever getters the caller's objects have.
+ */
 function tensorDict(value: unknown, name: string): [string, Tensor][] {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new TypeError(`${name} must be an object of tensors, got ${describe(value)}`);
@@ -31,12 +35,13 @@ function tensorDict(value: unknown, name: string): [string, Tensor][] {
     if (kind !== 'Float64Array' && kind !== 'Float32Array') {
       throw new TypeError(`${name}.${key} must be a Tensor with a Float64Array or Float32Array, got ${describe(tensor)}`);
     }
-    return [key, tensor as Tensor];
+    const shape = (tensor as { shape?: unknown }).shape;
+    return [key, { data: data as Float, shape: Array.isArray(shape) ? Array.from(shape as number[]) : [lengthOf(data as Float)] }];
   });
 }
 
 function copy(tensor: Tensor): Tensor {
-  return { data: copyOf(tensor.data), shape: Array.from(tensor.shape) };
+  return { data: copyOf(tensor.data), shape: tensor.shape };
 }
 
 /** A copy of `grads` with every value clamped into [-maxValue, maxValue]. */
@@ -73,26 +78,60 @@ export function clipByGlobalNorm<G extends TensorDict>(grads: G, maxNorm: number
 
 /** The running state an optimizer keeps for one parameter array. */
 export interface OptimizerSlot {
-  moment1: Float;
-  moment2: Float;
+  readonly moment1: Float;
+  readonly moment2: Float;
   /** Updates done so far. */
   steps: number;
 }
 
+/** An optimizer's hyperparameters, fixed at construction (kind 0 = SGD, 1 = Adam, as the native code numbers them). */
+export interface OptimizerSettings {
+  readonly kind: 0 | 1;
+  readonly learningRate: number;
+  readonly momentum: number;
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly epsilon: number;
+}
+
+interface Internals {
+  readonly settings: OptimizerSettings;
+  readonly slots: WeakMap<Float, OptimizerSlot>;
+}
+
+// Kept outside the objects, so that no caller can reach (detach, replace, redefine) what the native code trusts.
+const internals = new WeakMap<object, Internals>();
+
+/**
+ * Internal (the character model's fused step uses it): the optimizer's settings and its state for one parameter
+ * array, created zeroed on first use.
+ */
+export function optimizerState(optimizer: unknown, parameter: Float, name = 'optimizer'): { settings: OptimizerSettings; slot: OptimizerSlot } {
+  const found = typeof optimizer === 'object' && optimizer !== null ? internals.get(optimizer) : undefined;
+  if (found === undefined) throw new TypeError(`${name} must be an Adam or Sgd, got ${describe(optimizer)}`);
+  const { settings, slots } = found;
+  let slot = slots.get(parameter);
+  if (slot === undefined) {
+    const dtype = typedArrayKind(parameter) === 'Float32Array' ? Float32Array : Float64Array;
+    const length = lengthOf(parameter);
+    slot = { moment1: new dtype(length), moment2: new dtype(length), steps: 0 };
+    slots.set(parameter, slot);
+  }
+  return { settings, slot };
+}
+
+function optimizerSettings(optimizer: object): OptimizerSettings {
+  return (internals.get(optimizer) as Internals).settings;
+}
+
 /** What both optimizers share: per-parameter state, keyed by the parameter's own array, and `step`. */
 abstract class Optimizer {
-  readonly #slots = new WeakMap<Float, OptimizerSlot>();
+  protected constructor(settings: OptimizerSettings) {
+    internals.set(this, { settings: Object.freeze({ ...settings }), slots: new WeakMap() });
+  }
 
-  /** The state of one parameter array, created zeroed on first use. Internal: the model's fused step uses it. */
-  slotFor(parameter: Float): OptimizerSlot {
-    let slot = this.#slots.get(parameter);
-    if (slot === undefined) {
-      const dtype = typedArrayKind(parameter) === 'Float32Array' ? Float32Array : Float64Array;
-      const length = lengthOf(parameter);
-      slot = { moment1: new dtype(length), moment2: new dtype(length), steps: 0 };
-      this.#slots.set(parameter, slot);
-    }
-    return slot;
+  get learningRate(): number {
+    return optimizerSettings(this).learningRate;
   }
 
   /**
@@ -102,7 +141,7 @@ abstract class Optimizer {
    */
   step(params: TensorDict, grads: TensorDict): void {
     const parameters = new Map(tensorDict(params, 'params'));
-    const pairs = tensorDict(grads, 'grads').map(([key, gradient]): [Tensor, Tensor, OptimizerSlot] => {
+    const pairs = tensorDict(grads, 'grads').map(([key, gradient]): [Tensor, Tensor] => {
       const parameter = parameters.get(key) ?? (key.startsWith('d') ? parameters.get(key.slice(1)) : undefined);
       if (parameter === undefined) {
         const names = key.startsWith('d') ? `params.${key} or params.${key.slice(1)}` : `params.${key}`;
@@ -113,20 +152,19 @@ abstract class Optimizer {
       if (pKind !== gKind || pLength !== gLength || pLength === 0) {
         throw new RangeError(`grads.${key} (${gKind}, ${gLength} values) does not match params.${key} (${pKind}, ${pLength} values)`);
       }
-      // The native update trusts the state's lengths too, and slotFor hands the state out.
-      const slot = this.slotFor(parameter.data);
-      if (lengthOf(slot.moment1) !== pLength || lengthOf(slot.moment2) !== pLength) {
-        throw new Error(`the optimizer's state for params.${key} was detached`);
-      }
-      return [parameter, gradient, slot];
+      return [parameter, gradient];
     });
-    for (const [parameter, gradient, slot] of pairs) {
+    for (const [parameter, gradient] of pairs) {
+      const { settings, slot } = optimizerState(this, parameter.data);
       slot.steps += 1;
-      this.update(parameter.data, gradient.data, slot);
+      if (settings.kind === 1) {
+        native.adamUpdate(parameter.data, gradient.data, slot.moment1, slot.moment2, settings.learningRate, settings.beta1,
+          settings.beta2, settings.epsilon, slot.steps);
+      } else {
+        native.sgdUpdate(parameter.data, gradient.data, slot.moment1, settings.learningRate, settings.momentum);
+      }
     }
   }
-
-  protected abstract update(w: Float, g: Float, slot: OptimizerSlot): void;
 }
 
 export interface SgdOptions {
@@ -137,18 +175,14 @@ export interface SgdOptions {
 
 /** SGD with optional momentum, as PyTorch's (no dampening): v = μ·v + g; w -= lr·v. */
 export class Sgd extends Optimizer {
-  readonly learningRate: number;
-  readonly momentum: number;
-
   constructor(options: SgdOptions) {
-    super();
     const o = checkOptions(options, 'options', ['learningRate', 'momentum']);
-    this.learningRate = positiveNumber(o.learningRate, 'learningRate');
-    this.momentum = fraction(o.momentum, 'momentum', 0);
+    const learningRate = positiveNumber(o.learningRate, 'learningRate');
+    super({ kind: 0, learningRate, momentum: fraction(o.momentum, 'momentum', 0), beta1: 0, beta2: 0, epsilon: 0 });
   }
 
-  protected update(w: Float, g: Float, slot: OptimizerSlot): void {
-    native.sgdUpdate(w, g, slot.moment1, this.learningRate, this.momentum);
+  get momentum(): number {
+    return optimizerSettings(this).momentum;
   }
 }
 
@@ -164,21 +198,27 @@ export interface AdamOptions {
 
 /** Adam (Kingma & Ba, 2015) with bias-corrected moments. */
 export class Adam extends Optimizer {
-  readonly learningRate: number;
-  readonly beta1: number;
-  readonly beta2: number;
-  readonly epsilon: number;
-
   constructor(options: AdamOptions) {
-    super();
     const o = checkOptions(options, 'options', ['learningRate', 'beta1', 'beta2', 'epsilon']);
-    this.learningRate = positiveNumber(o.learningRate, 'learningRate');
-    this.beta1 = fraction(o.beta1, 'beta1', 0.9);
-    this.beta2 = fraction(o.beta2, 'beta2', 0.999);
-    this.epsilon = o.epsilon === undefined ? 1e-8 : positiveNumber(o.epsilon, 'epsilon');
+    super({
+      kind: 1,
+      learningRate: positiveNumber(o.learningRate, 'learningRate'),
+      momentum: 0,
+      beta1: fraction(o.beta1, 'beta1', 0.9),
+      beta2: fraction(o.beta2, 'beta2', 0.999),
+      epsilon: o.epsilon === undefined ? 1e-8 : positiveNumber(o.epsilon, 'epsilon'),
+    });
   }
 
-  protected update(w: Float, g: Float, slot: OptimizerSlot): void {
-    native.adamUpdate(w, g, slot.moment1, slot.moment2, this.learningRate, this.beta1, this.beta2, this.epsilon, slot.steps);
+  get beta1(): number {
+    return optimizerSettings(this).beta1;
+  }
+
+  get beta2(): number {
+    return optimizerSettings(this).beta2;
+  }
+
+  get epsilon(): number {
+    return optimizerSettings(this).epsilon;
   }
 }

@@ -44,6 +44,23 @@ test('float32 activations are within a few float32 ulp', () => {
   assert.ok(error < 1e-6, `worst relative error ${error}`);
 });
 
+test('float32 tanh (through a float32 RNN cell) is within a few float32 ulp of Math.tanh', () => {
+  const z = Float32Array.from(grid());
+  const n = z.length;
+  const one = (v) => ({ data: Float32Array.of(v), shape: [1, 1] });
+  const { aNext } = rn.rnnCellForward({ data: z, shape: [1, n] }, { data: new Float32Array(n), shape: [1, n] }, { Wax: one(1), Waa: one(0), ba: one(0) });
+  const error = worstRelative(aNext.data, Array.from(z, Math.tanh), 1e-30);
+  assert.ok(error < 1e-6, `worst relative error ${error}`);
+});
+
+test('±Infinity and NaN go through the activations as IEEE arithmetic says', () => {
+  const z = { data: Float64Array.of(-Infinity, Infinity, NaN, -800, 800), shape: [5] };
+  assert.equal(Array.from(rn.sigmoid(z).data).map(String), ['0', '1', 'NaN', '0', '1']);
+  const params = { Wax: [[1]], Waa: [[0]], ba: [[0]] };
+  const { aNext } = rn.rnnCellForward({ data: z.data, shape: [1, 5] }, { data: new Float64Array(5), shape: [1, 5] }, params);
+  assert.equal(Array.from(aNext.data).map(String), ['-1', '1', 'NaN', '-1', '1']);
+});
+
 test('softmax of large logits neither overflows nor loses the small entries', () => {
   const z = { data: new Float64Array([1000, 999, 0, -745, -1000]), shape: [5, 1] };
   const out = rn.softmax(z).data;

@@ -66,7 +66,12 @@ test('masked positions add neither loss nor gradient', () => {
     const t = index % T;
     for (let i = 0; i < n_a; ++i) assert.is(result.da.data[(i * m + j) * T + t], 0, `da at masked (${j}, ${t})`);
   }
-  // The same positions dropped from the problem give the same loss: only unmasked positions count.
+  // Only unmasked positions count: the loss is the mean over the others, as the reference computes it.
+  const kept = { data: targets.data.filter((t) => t >= 0), shape: [1, 4] };
+  const columns = [0, 2, 3, 4].map((index) => [Math.floor(index / T), index % T]);
+  const subset = { data: new Float64Array(n_a * 4), shape: [n_a, 1, 4] };
+  columns.forEach(([j, t], k) => { for (let i = 0; i < n_a; ++i) subset.data[i * 4 + k] = a.data[(i * m + j) * T + t]; });
+  assertClose(result.loss, rn.outputLayerBackward(subset, { Wy, by }, kept).loss, { rel: 1e-13 });
   const allMasked = { data: new Int32Array(m * T).fill(-1), shape: [m, T] };
   const none = rn.outputLayerBackward(a, { Wy, by }, allMasked);
   assert.is(none.loss, 0);

@@ -72,6 +72,17 @@ test('clipValue bounds every gradient value and clipNorm the global norm inside 
   const byNorm = stepGradient(model, batch, { clipNorm: 0.01 });
   assertClose(Math.hypot(...byNorm), 0.01, { rel: 1e-9 });
   byNorm.forEach((g, i) => assertClose(g, raw[i] * (0.01 / norm), { rel: 1e-6, abs: 1e-15 }));
+  // Both: by value first, then the clipped gradients scaled to the norm.
+  const both = stepGradient(model, batch, { clipValue: 1e-3, clipNorm: 0.001 });
+  const valueNorm = Math.hypot(...byValue);
+  assert.ok(valueNorm > 0.001, `norm after value clipping ${valueNorm}`);
+  both.forEach((g, i) => assertClose(g, byValue[i] * (0.001 / valueNorm), { rel: 1e-6, abs: 1e-15 }));
+});
+
+test('a diverged model (NaN parameters) is not saved', () => {
+  const model = rn.CharModel.create({ alphabet: ALPHABET, hiddenSize: 3 });
+  model.parameters[0] = NaN;
+  assert.throws(() => model.save(path.join(os.tmpdir(), 'never-written.json')), (e) => /NaN or infinite parameters/.test(e.message));
 });
 
 test('a tiny LSTM memorizes a short line and samples it back', () => {
@@ -124,15 +135,35 @@ test('a caller detaching the parameters (or the optimizer state) gets an Error, 
   structuredClone(model.parameters.buffer, { transfer: [model.parameters.buffer] });
   const outcome = await pending.then(() => 'resolved', (e) => e);
   assert.instance(outcome, TypeError, 'the step cannot write its result back into a detached array');
-  assert.throws(() => model.trainStep(batch, { optimizer }), (e) => e instanceof Error && /detached or replaced/.test(e.message), 'sync');
-  assert.throws(() => model.sample({ random: new rn.RandomState(1) }), (e) => e instanceof Error && /detached or replaced/.test(e.message), 'sample');
+  assert.throws(() => model.trainStep(batch, { optimizer }), (e) => e instanceof Error && /parameters were detached/.test(e.message), 'sync');
+  assert.throws(() => model.sample({ random: new rn.RandomState(1) }), (e) => e instanceof Error && /parameters were detached/.test(e.message), 'sample');
+});
 
-  const other = rn.CharModel.create({ alphabet: ALPHABET, hiddenSize: 8, seed: 5 });
-  const adam = new rn.Adam({ learningRate: 0.01 });
-  other.trainStep(batch, { optimizer: adam });
-  const { moment1 } = adam.slotFor(other.parameters);
-  structuredClone(moment1.buffer, { transfer: [moment1.buffer] });
-  assert.throws(() => other.trainStep(batch, { optimizer: adam }), (e) => e instanceof Error && /detached or replaced/.test(e.message), 'moments');
+test('what the native code trusts cannot be changed from outside: sizes, hyperparameters, the parameter array', () => {
+  const model = rn.CharModel.create({ alphabet: ALPHABET, hiddenSize: 6, seed: 7 });
+  const twin = rn.CharModel.fromJSON(JSON.stringify(model.toJSON()));
+  const batch = batchOf(model, TEXT, 2, 4);
+  Object.defineProperty(model, 'hiddenSize', { value: 4096 });
+  assert.throws(() => { model.parameters = new Float64Array(3); }, TypeError);
+  const adam = new rn.Adam({ learningRate: 0.05 });
+  Object.defineProperty(adam, 'learningRate', { get() { structuredClone(model.parameters.buffer, { transfer: [] }); return 1e6; } });
+  assert.is(model.trainStep(batch, { optimizer: adam }), twin.trainStep(batch, { optimizer: new rn.Adam({ learningRate: 0.05 }) }));
+  assert.equal(Array.from(model.parameters), Array.from(twin.parameters), 'the same update as an untouched model');
+  assert.throws(() => new rn.CharModel('rnn', 8, ALPHABET, 'float32', new Float64Array(10)), (e) => e instanceof TypeError && /Float32Array of \d+ values/.test(e.message));
+  assert.throws(() => rn.CharModel.create({ alphabet: ALPHABET, hiddenSize: 1e5 }), (e) => e instanceof RangeError && /hiddenSize must be at most/.test(e.message));
+});
+
+test('sample works on its own copy: a generator that detaches the parameters mid-sample cannot crash it', () => {
+  const model = rn.CharModel.create({ alphabet: ALPHABET, hiddenSize: 6, seed: 8 });
+  const random = new rn.RandomState(3);
+  let draws = 0;
+  random.random = function () {
+    if (++draws === 2) structuredClone(model.parameters.buffer, { transfer: [model.parameters.buffer] });
+    return rn.RandomState.prototype.random.call(this);
+  };
+  assert.type(model.sample({ random, maxLength: 20 }), 'string');
+  assert.ok(draws >= 2, 'the detaching draw happened');
+  assert.throws(() => model.sample({ random: new rn.RandomState(1) }), (e) => e instanceof Error && /parameters were detached/.test(e.message));
 });
 
 test('save → load gives identical parameters, samples and losses, for both cells and dtypes', () => {

@@ -95,7 +95,8 @@ inline Real reduce(Real x, Real& two_k) {
   return (x - k * ln2_hi) - k * ln2_lo;
 }
 
-// e^x. Below lowest_exponent (where e^x is subnormal) it is 0, above highest_exponent +∞; NaN stays NaN.
+// e^x. Below lowest_exponent it is 0, above highest_exponent +∞ (double: e^-708 and e^709; float: e^-87 and e^88,
+// a little inside float's range, where 2^k would leave the exponent field); NaN stays NaN.
 template <typename Real>
 inline Real fast_exp(Real x_in) {
   using B = FloatBits<Real>;
