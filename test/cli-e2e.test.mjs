@@ -46,6 +46,13 @@ test('the saved model loads in the library and `sample` generates from it, deter
   assert.is(run('sample', file, '-n', '4', '--temperature', '0.8', '--seed', '3').stdout, sample.stdout);
 });
 
+test('the bin runs by itself (shebang and executable bit, as npx runs it)', () => {
+  const result = spawnSync(cli, ['--version'], { encoding: 'utf8' });
+  assert.is(result.error, undefined, `could not execute ${cli}: ${result.error?.message}`);
+  assert.is(result.status, 0, result.stderr);
+  assert.match(result.stdout, /\d+\.\d+\.\d+/);
+});
+
 test('a corrupt model file is a one-line error with exit code 1', () => {
   const bad = join(dir, 'model.json');
   const text = readFileSync(bad, 'utf8');
