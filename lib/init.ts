@@ -1,7 +1,7 @@
 // Parameter initialization: Glorot/Xavier uniform weights, zero biases, and an optional forget-gate bias.
 import type { RandomState } from './random';
 import type { Float, FloatArrayConstructor, Tensor } from './tensor';
-import { checkOptions, describe } from './validate';
+import { checkOptions, describe, positiveInteger } from './validate';
 
 export type Dtype = 'float64' | 'float32';
 
@@ -15,12 +15,6 @@ export function arrayType(dtype: unknown, name: string): FloatArrayConstructor {
 export function fillGlorotUniform(data: Float, fanOut: number, fanIn: number, random: RandomState): void {
   const limit = Math.sqrt(6 / (fanIn + fanOut));
   for (let i = 0; i < fanOut * fanIn; ++i) data[i] = (2 * random.random() - 1) * limit;
-}
-
-function dimension(value: unknown, name: string): number {
-  if (typeof value !== 'number') throw new TypeError(`${name} must be a number, got ${describe(value)}`);
-  if (!Number.isSafeInteger(value) || value < 1) throw new RangeError(`${name} must be a positive integer, got ${value}`);
-  return value;
 }
 
 function randomState(value: unknown): RandomState {
@@ -38,7 +32,7 @@ function glorot(dtype: FloatArrayConstructor, fanOut: number, fanIn: number, ran
 
 /** A (fanOut, fanIn) Tensor of Glorot/Xavier uniform draws. */
 export function glorotUniform(fanOut: number, fanIn: number, random: RandomState, dtype?: Dtype): Tensor {
-  return glorot(arrayType(dtype, 'dtype'), dimension(fanOut, 'fanOut'), dimension(fanIn, 'fanIn'), randomState(random));
+  return glorot(arrayType(dtype, 'dtype'), positiveInteger(fanOut, 'fanOut'), positiveInteger(fanIn, 'fanIn'), randomState(random));
 }
 
 export interface InitOptions {
@@ -88,9 +82,9 @@ function readInit(options: unknown, extra: string[]) {
   }
   return {
     o,
-    n_x: dimension(o.n_x, 'n_x'),
-    n_a: dimension(o.n_a, 'n_a'),
-    n_y: o.n_y === undefined ? undefined : dimension(o.n_y, 'n_y'),
+    n_x: positiveInteger(o.n_x, 'n_x'),
+    n_a: positiveInteger(o.n_a, 'n_a'),
+    n_y: o.n_y === undefined ? undefined : positiveInteger(o.n_y, 'n_y'),
     random: randomState(o.random),
     dtype: arrayType(o.dtype, 'dtype'),
   };

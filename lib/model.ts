@@ -10,7 +10,7 @@ import { Adam, optimizerState, Sgd } from './optimizers';
 export { Adam, Sgd };
 import { RandomState } from './random';
 import type { Float } from './tensor';
-import { checkMemory, checkOptions, copyOf, describe, lengthOf, typedArrayKind } from './validate';
+import { checkMemory, checkOptions, copyOf, describe, lengthOf, positiveInteger, positiveNumber, typedArrayKind } from './validate';
 
 export type CellKind = 'lstm' | 'rnn';
 
@@ -59,19 +59,8 @@ export type ParameterLayout = ReturnType<typeof native.charModelLayout>;
 
 const CELLS: Record<CellKind, number> = { rnn: 0, lstm: 1 };
 
-function positiveInteger(value: unknown, name: string, fallback?: number): number {
-  if (value === undefined && fallback !== undefined) return fallback;
-  if (typeof value !== 'number') throw new TypeError(`${name} must be a number, got ${describe(value)}`);
-  if (!Number.isSafeInteger(value) || value < 1) throw new RangeError(`${name} must be a positive integer, got ${value}`);
-  return value;
-}
-
-function optionalPositive(value: unknown, name: string): number {
-  if (value === undefined) return 0;
-  if (typeof value !== 'number') throw new TypeError(`${name} must be a number, got ${describe(value)}`);
-  if (!(value > 0) || !Number.isFinite(value)) throw new RangeError(`${name} must be a finite number > 0, got ${value}`);
-  return value;
-}
+/** An optional positive number: 0 (off) when absent. */
+const optionalPositive = (value: unknown, name: string): number => (value === undefined ? 0 : positiveNumber(value, name));
 
 export function checkAlphabet(alphabet: unknown): string {
   if (typeof alphabet !== 'string') throw new TypeError(`alphabet must be a string, got ${describe(alphabet)}`);
@@ -167,7 +156,7 @@ export class CharModel {
     const random = new RandomState(seed);
     const model = new CharModel(
       checkCell(o.cell),
-      positiveInteger(o.hiddenSize, 'hiddenSize', 64),
+      o.hiddenSize === undefined ? 64 : positiveInteger(o.hiddenSize, 'hiddenSize'),
       checkAlphabet(o.alphabet),
       arrayType(o.dtype, 'dtype') === Float32Array ? 'float32' : 'float64',
     );
@@ -313,7 +302,7 @@ export class CharModel {
     const o = checkOptions(options, 'options', ['random', 'maxLength', 'temperature', 'prefix']);
     const random = o.random;
     if (!(random instanceof RandomState)) throw new TypeError(`options.random must be a RandomState, got ${describe(random)}`);
-    const maxLength = positiveInteger(o.maxLength, 'options.maxLength', 100);
+    const maxLength = o.maxLength === undefined ? 100 : positiveInteger(o.maxLength, 'options.maxLength');
     const temperature = o.temperature === undefined ? 1 : optionalPositive(o.temperature, 'options.temperature');
     const prefix = o.prefix ?? '';
     if (typeof prefix !== 'string') throw new TypeError(`options.prefix must be a string, got ${describe(prefix)}`);

@@ -3,16 +3,10 @@
 // and shared with the character model's fused training step.
 import { native } from './native';
 import type { Float, Tensor } from './tensor';
-import { checkOptions, copyOf, describe, lengthOf, typedArrayKind } from './validate';
+import { checkOptions, copyOf, describe, lengthOf, positiveNumber, typedArrayKind } from './validate';
 
 /** Gradients or parameters by name, each a Tensor with a Float64Array or Float32Array. */
 export type TensorDict = Record<string, Tensor>;
-
-function positiveNumber(value: unknown, name: string): number {
-  if (typeof value !== 'number') throw new TypeError(`${name} must be a number, got ${describe(value)}`);
-  if (!(value > 0) || !Number.isFinite(value)) throw new RangeError(`${name} must be a finite number > 0, got ${value}`);
-  return value;
-}
 
 function fraction(value: unknown, name: string, fallback: number): number {
   if (value === undefined) return fallback;

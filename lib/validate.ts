@@ -285,6 +285,20 @@ export function checkMemory(elements: number, bytesPerElement: number, sizes: Re
   }
 }
 
+/** A number option or size that must be a positive integer: TypeError for another type, RangeError for the value. */
+export function positiveInteger(value: unknown, name: string): number {
+  if (typeof value !== 'number') throw new TypeError(`${name} must be a number, got ${describe(value)}`);
+  if (!Number.isSafeInteger(value) || value < 1) throw new RangeError(`${name} must be a positive integer, got ${value}`);
+  return value;
+}
+
+/** A number option that must be finite and above 0: TypeError for another type, RangeError for the value. */
+export function positiveNumber(value: unknown, name: string): number {
+  if (typeof value !== 'number') throw new TypeError(`${name} must be a number, got ${describe(value)}`);
+  if (!(value > 0) || !Number.isFinite(value)) throw new RangeError(`${name} must be a finite number > 0, got ${value}`);
+  return value;
+}
+
 const BLAS_INDEX_LIMIT = 2 ** 31 - 1;
 
 /** RangeError when a size exceeds what one BLAS call can index (32-bit integers), before anything is allocated. */
