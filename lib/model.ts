@@ -80,7 +80,7 @@ export function checkCell(cell: unknown): CellKind {
 /** The values a training step holds at once beyond the model: its native workspace (see char_model.cc). */
 function trainStepElements(cell: CellKind, n_a: number, V: number, m: number, T: number): number {
   const rows = m * T;
-  return cell === 'lstm' ? rows * (15 * n_a + 5 * V) + 8 * m * n_a : rows * (5 * n_a + 5 * V) + 4 * m * n_a;
+  return cell === 'lstm' ? rows * (15 * n_a + 3 * V) + 8 * m * n_a : rows * (5 * n_a + 3 * V) + 4 * m * n_a;
 }
 
 /** Largest hidden size a model may have (its weights alone would take gigabytes beyond it). */

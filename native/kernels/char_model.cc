@@ -54,7 +54,7 @@ static double lstm_loss_and_gradients(const TrainStep<Real>& p, const CharModelL
                                       const std::int32_t* targets) {
   const int n_a = p.shape.n_a, V = p.shape.V, m = p.m, T = p.T;
   const std::size_t step = std::size_t(m) * n_a, states = std::size_t(T) * step, inputs = std::size_t(T) * m * V;
-  Workspace<Real> ws(3 * step + 3 * states + 2 * (states + step) + 4 * states + 2 * inputs);
+  Workspace<Real> ws(3 * step + 3 * states + 2 * (states + step) + 4 * states + inputs);
   Real* a0 = ws.take(step);
   Real* da0 = ws.take(step);
   Real* dc0 = ws.take(step);
@@ -65,13 +65,12 @@ static double lstm_loss_and_gradients(const TrainStep<Real>& p, const CharModelL
   Real* C = ws.take(states + step);
   Real* G = ws.take(4 * states);
   Real* X = ws.take(inputs);
-  Real* dx = ws.take(inputs);
   std::fill(a0, a0 + step, Real(0));
   const Real* W = p.params + L.cell_W;
   lstm_forward(LstmForward<Real>{a, c, nullptr, X, H, C, G, x, a0, nullptr, W, p.params + L.cell_b, nullptr,
                                  nullptr, V, n_a, 0, m, T});
   const double loss = output_layer(da, p, L, H + step, targets);
-  lstm_backward(LstmBackward<Real>{dx, da0, dc0, p.grads + L.cell_W, p.grads + L.cell_b, da, nullptr, X, H, C, G,
+  lstm_backward(LstmBackward<Real>{nullptr, da0, dc0, p.grads + L.cell_W, p.grads + L.cell_b, da, nullptr, X, H, C, G,
                                    W, V, n_a, m, T});
   return loss;
 }
@@ -82,21 +81,20 @@ static double rnn_loss_and_gradients(const TrainStep<Real>& p, const CharModelLa
                                      const std::int32_t* targets) {
   const int n_a = p.shape.n_a, V = p.shape.V, m = p.m, T = p.T;
   const std::size_t step = std::size_t(m) * n_a, states = std::size_t(T) * step, inputs = std::size_t(T) * m * V;
-  Workspace<Real> ws(2 * step + 2 * states + (states + step) + 2 * inputs);
+  Workspace<Real> ws(2 * step + 2 * states + (states + step) + inputs);
   Real* a0 = ws.take(step);
   Real* da0 = ws.take(step);
   Real* a = ws.take(states);
   Real* da = ws.take(states);
   Real* H = ws.take(states + step);
   Real* X = ws.take(inputs);
-  Real* dx = ws.take(inputs);
   std::fill(a0, a0 + step, Real(0));
   const Real* Wax = p.params + L.cell_W;
   const Real* Waa = p.params + L.cell_U;
   rnn_forward(RnnForward<Real>{a, nullptr, X, H, x, a0, Wax, Waa, p.params + L.cell_b, nullptr, nullptr, V, n_a, 0,
                                m, T});
   const double loss = output_layer(da, p, L, H + step, targets);
-  rnn_backward(RnnBackward<Real>{dx, da0, p.grads + L.cell_W, p.grads + L.cell_U, p.grads + L.cell_b, da, X, H, Wax,
+  rnn_backward(RnnBackward<Real>{nullptr, da0, p.grads + L.cell_W, p.grads + L.cell_U, p.grads + L.cell_b, da, X, H, Wax,
                                  Waa, V, n_a, m, T});
   return loss;
 }

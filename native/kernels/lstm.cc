@@ -144,12 +144,13 @@ void lstm_backward(const LstmBackward<Real>& p) {
   const std::size_t step = std::size_t(m) * n_a;
   const std::size_t gate_step = std::size_t(m) * gates;
   const std::size_t columns = std::size_t(p.Tb) * m;
-  Workspace<Real> ws(columns * n_a + columns * gates + 2 * step + columns * n_x);
+  const std::size_t dX_size = p.dx != nullptr ? columns * n_x : 0;
+  Workspace<Real> ws(columns * n_a + columns * gates + 2 * step + dX_size);
   Real* DA = ws.take(columns * n_a);     // (Tb·m, n_a) upstream da, time-major
   Real* dG = ws.take(columns * gates);   // (Tb·m, 4 n_a) gradients of the gate pre-activations
   Real* dh = ws.take(step);              // (m, n_a) gradient reaching a_t from step t + 1
   Real* dc = ws.take(step);              // (m, n_a) gradient reaching c_t from step t + 1
-  Real* dX = ws.take(columns * n_x);     // (Tb·m, n_x)
+  Real* dX = ws.take(dX_size);           // (Tb·m, n_x), when dx is wanted
 
   to_time_major(DA, p.da, n_a, m, p.Tb);
   for (std::size_t i = 0; i < step; ++i) dh[i] = 0;
@@ -172,6 +173,7 @@ void lstm_backward(const LstmBackward<Real>& p) {
   gemm(Op::T, Op::N, gates, n_a, int(columns), Real(1), dG, gates, p.H, n_a, Real(0), p.dW, ldw);
   gemm(Op::T, Op::N, gates, n_x, int(columns), Real(1), dG, gates, p.X, n_x, Real(0), p.dW + n_a, ldw);
   column_sums(p.db, dG, columns, gates);
+  if (p.dx == nullptr) return;
   // dX (Tb·m, n_x) = dG (Tb·m, 4 n_a) · W[:, n_a:] (4 n_a, n_x).
   gemm(Op::N, Op::N, int(columns), n_x, gates, Real(1), dG, gates, p.W + n_a, ldw, Real(0), dX, n_x);
   from_time_major(p.dx, dX, n_x, m, p.Tb);

@@ -31,7 +31,7 @@ struct LstmForward {
 
 // Shapes: da (n_a, m, Tb) with Tb ≤ T the upstream gradient of the first Tb hidden states; dc_last (n_a, m) the
 // gradient of c at step Tb - 1, or null for zero (the cell backward passes it); X, H, C, G, W as the forward left them.
-// Writes dx (n_x, m, Tb), da0, dc0 (n_a, m), dW (4 n_a, n_a + n_x) and db (4 n_a) fused like W and b.
+// Writes dx (n_x, m, Tb) unless dx is null (the character model needs no input gradient), da0, dc0 (n_a, m), dW (4 n_a, n_a + n_x) and db (4 n_a) fused like W and b.
 template <typename Real>
 struct LstmBackward {
   Real* dx;

@@ -46,10 +46,11 @@ void rnn_backward(const RnnBackward<Real>& p) {
   const int n_a = p.n_a, n_x = p.n_x, m = p.m;
   const std::size_t step = std::size_t(m) * n_a;
   const std::size_t columns = std::size_t(p.Tb) * m;
-  Workspace<Real> ws(columns * n_a + step + columns * n_x);
+  const std::size_t dX_size = p.dx != nullptr ? columns * n_x : 0;
+  Workspace<Real> ws(columns * n_a + step + dX_size);
   Real* dZ = ws.take(columns * n_a);  // (Tb·m, n_a): upstream da, overwritten step by step with ∂J/∂(pre-tanh)
   Real* dh = ws.take(step);           // (m, n_a): gradient reaching h_t from step t + 1
-  Real* dX = ws.take(columns * n_x);  // (Tb·m, n_x)
+  Real* dX = ws.take(dX_size);        // (Tb·m, n_x), when dx is wanted
 
   to_time_major(dZ, p.da, n_a, m, p.Tb);
   for (std::size_t i = 0; i < step; ++i) dh[i] = 0;
@@ -65,6 +66,7 @@ void rnn_backward(const RnnBackward<Real>& p) {
   gemm(Op::T, Op::N, n_a, n_x, int(columns), Real(1), dZ, n_a, p.X, n_x, Real(0), p.dWax, n_x);
   gemm(Op::T, Op::N, n_a, n_a, int(columns), Real(1), dZ, n_a, p.H, n_a, Real(0), p.dWaa, n_a);
   column_sums(p.dba, dZ, columns, n_a);
+  if (p.dx == nullptr) return;
   // dX (Tb·m, n_x) = dZ (Tb·m, n_a) · Wax (n_a, n_x).
   gemm(Op::N, Op::N, int(columns), n_x, n_a, Real(1), dZ, n_a, p.Wax, n_x, Real(0), dX, n_x);
   from_time_major(p.dx, dX, n_x, m, p.Tb);

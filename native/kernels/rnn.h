@@ -24,7 +24,7 @@ struct RnnForward {
 };
 
 // Shapes: da (n_a, m, Tb) with Tb ≤ T the upstream gradient of the first Tb hidden states; X, H, Wax, Waa as
-// written and read by the forward pass. Writes dx (n_x, m, Tb), da0 (n_a, m), dWax (n_a, n_x), dWaa (n_a, n_a),
+// written and read by the forward pass. Writes dx (n_x, m, Tb) unless dx is null, da0 (n_a, m), dWax (n_a, n_x), dWaa (n_a, n_a),
 // dba (n_a).
 template <typename Real>
 struct RnnBackward {
