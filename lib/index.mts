@@ -21,6 +21,7 @@ export const {
   setNumThreads,
   getNumThreads,
   blasInfo,
+  kernelInfo,
   outputLayerBackward,
   glorotUniform,
   initLstmParams,

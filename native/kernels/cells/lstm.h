@@ -19,7 +19,7 @@ struct LstmCell {
   // b: the bias (stride bs); c_prev: the previous cell state. Writes the activated gates f, i, c̃, o over z,
   // c = f ⊙ c_prev + i ⊙ c̃ and h = o ⊙ tanh(c).
   template <typename Real>
-  static inline void forward(Real* __restrict z, std::size_t zs, const Real* __restrict r, std::size_t rs,
+  static RNN_INLINE void forward(Real* __restrict z, std::size_t zs, const Real* __restrict r, std::size_t rs,
                              const Real* __restrict b, std::size_t bs, const Real* __restrict c_prev,
                              Real* __restrict c, Real* __restrict h, int n) {
     Real* f = z;
@@ -45,7 +45,7 @@ struct LstmCell {
   // dh_up: the gradient reaching h from above (the loss), dh_next: from step t + 1 through W_h; dc: ∂J/∂c from step
   // t + 1, replaced by ∂J/∂c_prev. Writes dz (stride gs), the gradients of the four gate pre-activations.
   template <typename Real>
-  static inline void backward(Real* __restrict dz, const Real* __restrict g, std::size_t gs,
+  static RNN_INLINE void backward(Real* __restrict dz, const Real* __restrict g, std::size_t gs,
                               const Real* __restrict c, const Real* __restrict c_prev, const Real* __restrict dh_up,
                               const Real* __restrict dh_next, Real* __restrict dc, int n) {
     const Real* f = g;
