@@ -4,6 +4,7 @@
       "target_name": "rnn_native",
       "sources": [
         "native/kernels/arena.cc",
+        "native/kernels/malloc_policy.cc",
         "native/kernels/team.cc",
         "native/kernels/recurrent/recurrent.cc",
         "native/kernels/recurrent/microkernel_avx512.cc",
