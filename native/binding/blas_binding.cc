@@ -1,7 +1,6 @@
 // The BLAS behind the kernels: its thread count and a description of the build.
 #include <cblas.h>
 
-#include <mutex>
 #include <string>
 
 #include "functions.h"
@@ -9,11 +8,10 @@
 
 namespace rnn::binding {
 
-// (n): sets OpenBLAS's thread count, waiting for any running kernel to finish first.
+// (n): sets OpenBLAS's thread count in its turn on the executor, after the kernels queued before it.
 Napi::Value set_num_threads(const Napi::CallbackInfo& info) {
-  std::lock_guard<std::mutex> lock(blas_mutex());
-  openblas_set_num_threads(dim(info, 0));
-  return info.Env().Undefined();
+  const int n = dim(info, 0);
+  return run_now(info, [n] { openblas_set_num_threads(n); });
 }
 
 Napi::Value get_num_threads(const Napi::CallbackInfo& info) {
