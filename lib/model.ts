@@ -1,7 +1,7 @@
 // A character-level language model (RNN or LSTM cell, softmax over the alphabet) trained one batch per native call:
 // forward, loss, backward through time, clipping and the optimizer update happen in one kernel
 // (native/kernels/char_model.cc). Its parameters are one flat vector, laid out as the kernel says.
-import * as fs from 'node:fs';
+import { writeFileAtomic } from './atomic-write';
 import { fillGlorotUniform, arrayType, type Dtype } from './init';
 import { decodeModelFile, encodeModelFile } from './model-file';
 import { native } from './native';
@@ -10,6 +10,7 @@ import { Adam, optimizerState, Sgd } from './optimizers';
 export { Adam, Sgd };
 import { RandomState } from './random';
 import type { Float } from './tensor';
+import { readTextFile } from './text-file';
 import {
   checkMemory, checkOptions, copyOf, describe, fillValues, lengthOf, positiveInteger, positiveNumber, setValues, typedArrayKind,
 } from './validate';
@@ -223,6 +224,17 @@ export class CharModel {
   }
 
   /**
+   * RangeError, before anything is allocated, when a training step on batches of `batchSize` sequences of `steps`
+   * characters would not fit in memory: its native workspace, the batch's two id arrays and the step's copies of them.
+   */
+  checkTrainingMemory(batchSize: number, steps: number): void {
+    const [m, T] = [positiveInteger(batchSize, 'batchSize'), positiveInteger(steps, 'steps')];
+    const V = this.#characters.length;
+    const bytes = trainStepElements(this.#cell, this.#hiddenSize, V, m, T) * this.#parameters.BYTES_PER_ELEMENT + 4 * Int32Array.BYTES_PER_ELEMENT * m * T;
+    checkMemory(bytes, 1, { n_a: this.#hiddenSize, V, m, T });
+  }
+
+  /**
    * Runs `step` with the model marked busy from its first line on: the arguments' getters (user code) run inside it,
    * and must not start a second step on the same parameters and gradients.
    */
@@ -263,7 +275,7 @@ export class CharModel {
     const clipValue = optionalPositive(o.clipValue, 'options.clipValue');
     const clipNorm = optionalPositive(o.clipNorm, 'options.clipNorm');
     const { settings, slot } = optimizerState(o.optimizer, this.#parameters, 'options.optimizer');
-    checkMemory(trainStepElements(this.#cell, this.#hiddenSize, V, m, T), this.#parameters.BYTES_PER_ELEMENT, { n_a: this.#hiddenSize, V, m, T });
+    this.checkTrainingMemory(m, T);
     // From here on no caller code runs until the native call.
     this.#checkIntact();
     const loss = new Float64Array(1);
@@ -298,12 +310,13 @@ export class CharModel {
     if (!this.#parameters.every(Number.isFinite)) {
       throw new Error('the model has NaN or infinite parameters (training diverged: try a lower --lr or clipping); not saved');
     }
-    fs.writeFileSync(path, encodeModelFile(this));
+    writeFileAtomic(path, encodeModelFile(this));
   }
 
-  /** The model saved at `path`; a clear Error when the file is not a valid model file. */
+  /** The model saved at `path`; a clear Error when it is not a regular file of UTF-8 or not a valid model file. */
   static load(path: string): CharModel {
-    return CharModel.fromJSON(fs.readFileSync(path, 'utf8'), path);
+    if (typeof path !== 'string') throw new TypeError(`path must be a string, got ${describe(path)}`);
+    return CharModel.fromJSON(readTextFile(path, 'the model'), path);
   }
 
   /** The model in a saved file's text; `source` names it in errors. */

@@ -243,7 +243,9 @@ test('corrupt or foreign files are a clear Error naming the file and the problem
       `expected ${why} for ${text.slice(0, 60)}`,
     );
   }
-  assert.throws(() => rn.CharModel.load('/nonexistent/model.json'), /ENOENT/);
+  assert.throws(() => rn.CharModel.load('/nonexistent/model.json'), /^cannot read the model \/nonexistent\/model\.json: no such file$/);
+  assert.throws(() => rn.CharModel.load('/dev/zero'), /^cannot read the model \/dev\/zero: it is a device, not a regular file$/);
+  assert.throws(() => rn.CharModel.load('/tmp'), /^cannot read the model \/tmp: it is a directory, not a regular file$/);
   assert.ok(rn.CharModel.fromJSON(JSON.stringify(good)) instanceof rn.CharModel);
 });
 
