@@ -1,9 +1,9 @@
 #include "run.h"
 
 #include <cstddef>
+#include <list>
 #include <memory>
 #include <mutex>
-#include <list>
 #include <utility>
 #include <vector>
 
@@ -32,7 +32,8 @@ struct Call {
 };
 
 // The async calls of one JavaScript environment (the main thread or one worker) and the thread-safe function that
-// settles them. Kept alive by the environment's instance data, the thread-safe function and its queued jobs.
+// settles them. Kept alive by the environment's instance data, its cleanup hook, the thread-safe function and its
+// calls in flight.
 class EnvJobs : public std::enable_shared_from_this<EnvJobs> {
  public:
   // This environment's, created on its first async call.
@@ -79,12 +80,14 @@ std::shared_ptr<EnvJobs> EnvJobs::of(Napi::Env env) {
 
 Napi::Value EnvJobs::start(const Napi::CallbackInfo& info, Kernel kernel) {
   Napi::Env env = info.Env();
+  napi_deferred deferred = nullptr;
+  napi_value promise = nullptr;
+  NAPI_THROW_IF_FAILED(env, napi_create_promise(env, &deferred, &promise), Napi::Value());
   Call* call = &calls_.emplace_back();
   call->self = std::prev(calls_.end());
   call->kernel = std::move(kernel);
   call->jobs = shared_from_this();
-  napi_value promise;
-  NAPI_THROW_IF_FAILED(env, napi_create_promise(env, &call->deferred, &promise), Napi::Value());
+  call->deferred = deferred;
   call->inputs.reserve(info.Length());
   for (std::size_t i = 0; i < info.Length(); ++i) {
     if (info[i].IsObject()) call->inputs.push_back(Napi::Persistent(info[i].As<Napi::Object>()));

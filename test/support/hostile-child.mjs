@@ -36,7 +36,7 @@ function withPatched(key, replacement, run) {
     result = run();
     return result;
   } finally {
-    if (result instanceof Promise) result.finally(restore); else restore();
+    if (result instanceof Promise) result.then(restore, restore); else restore();
   }
 }
 
