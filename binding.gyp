@@ -18,6 +18,7 @@
         "native/kernels/char_model.cc",
         "native/binding/addon.cc",
         "native/binding/run.cc",
+        "native/binding/executor.cc",
         "native/binding/blas_binding.cc",
         "native/binding/rnn_binding.cc",
         "native/binding/lstm_binding.cc",
