@@ -33,7 +33,7 @@ Share share(int tid, int threads, std::size_t total, std::size_t align = 1);
 void parallel_for(int threads, std::size_t total, const std::function<void(std::size_t, std::size_t)>& body);
 
 // Elementwise work (copies, transposes, sums) below this many elements per thread is not worth another thread.
-constexpr double kElementsPerThread = 1 << 16;
+constexpr double kElementsPerThread = 1 << 13;
 
 // How many of the team's threads a job of `work` multiply-adds (or element operations) is worth: one thread per
 // `per_thread` items, at least 1, at most team_size().

@@ -40,10 +40,20 @@ async function runCase(input, mode) {
   return digest({ a: forward.a, c: forward.c, ...backward });
 }
 
+const queuedInput = (size) => (size === 'large' ? lstmCase(256, 512, 64, 48, 9, Float64Array) : lstmCase(128, 256, 32, 24, 9, Float64Array));
+
 /** `count` calls of ~100 ms each (large) or ~10 ms (medium) that keep the executor busy. */
 function queueCalls(count, size) {
-  const input = size === 'large' ? lstmCase(256, 512, 64, 48, 9, Float64Array) : lstmCase(128, 256, 32, 24, 9, Float64Array);
+  const input = queuedInput(size);
   return Array.from({ length: count }, () => rn.lstmForwardAsync(input.x, input.a0, input.params));
+}
+
+/** Milliseconds of one of those calls, run sync on this thread (the build and the machine set it). */
+function oneCallMs(size) {
+  const input = queuedInput(size);
+  const t0 = performance.now();
+  rn.lstmForward(input.x, input.a0, input.params);
+  return Math.round(performance.now() - t0);
 }
 
 /** A worker running `task`; `w.exited` resolves to its exit code (listened to at once, so no exit is missed). */
@@ -131,12 +141,13 @@ const scenarios = {
   // worker.terminate() while its large kernels are queued and one runs: it ends, the main thread goes on.
   async terminate() {
     const expected = await reference();
+    const kernelMs = oneCallMs('large');
     const w = worker({ task: 'queue', size: 'large' });
     const first = await message(w);
     await new Promise((resolve) => setTimeout(resolve, 30));
     const t0 = performance.now();
     const code = await w.terminate();
-    return { first, code, terminateMs: Math.round(performance.now() - t0), mainMismatches: await mainStillWorks(expected) };
+    return { first, code, kernelMs, terminateMs: Math.round(performance.now() - t0), mainMismatches: await mainStillWorks(expected) };
   },
 
   // process.exit inside a worker with its kernels in flight: only that worker ends.
