@@ -70,8 +70,11 @@ Status Executor::run_sync(const Kernel& kernel) {
     const Status status = run_guarded(kernel);
     lock.lock();
     busy_ = false;
+    // The executor thread always waits on work_: wake it only for jobs queued meanwhile (a needless wake-up is a
+    // context switch, the better part of a small call's time).
+    const bool queued = head_ < queue_.size();
     lock.unlock();
-    work_.notify_one();
+    if (queued) work_.notify_one();
     idle_.notify_all();
     return status;
   }

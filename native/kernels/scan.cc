@@ -18,6 +18,11 @@ namespace {
 // A step's recurrent product below this many multiply-adds per thread is not worth a barrier per step.
 constexpr double kRecurrentMacsPerThread = 1 << 15;
 
+// Below this many units a thread's run of a row is too short for the cells' vector loops (the scalar remainder
+// costs as much as the vectors): the pointwise passes then gather the step's (m, units) block of every gate into one
+// contiguous run first, and scatter the results back.
+constexpr int kGatherBelowUnits = 16;
+
 // How the hidden units are dealt to the team for one call, and the per-thread buffers that follows from it.
 // Thread tid owns units [u0, u0 + units) with all their gates. Its forward panels hold the rows of W_h of its units,
 // gate k's units at columns [k·padded, k·padded + units) of its product (padded: units rounded up to a vector);
@@ -46,35 +51,101 @@ struct Plan {
   int forward_ld() const { return round_up(G * max_padded, NR); }
   // Backward: columns of a thread's carried gradient (m, backward_ld) and of its panels.
   int backward_ld() const { return round_up(max_padded, NR); }
+  // A thread's gather scratch of `per_unit` values per example and unit, for a block of under kGatherBelowUnits
+  // units (any thread's, the last one's included, may be).
+  std::size_t gather_size(std::size_t per_unit, int m) const {
+    return per_unit * m * std::size_t(std::min(max_padded, kGatherBelowUnits - 1));
+  }
 };
+
+// Values of gather scratch a thread needs per (example, unit): forward z, r and b of every gate and c_prev, c, h;
+// backward dz and g of every gate and c, c_prev, dh, D, dc.
+constexpr std::size_t forward_gather_values(int gates) { return 3 * std::size_t(gates) + 3; }
+constexpr std::size_t backward_gather_values(int gates) { return 2 * std::size_t(gates) + 5; }
+
+// dst[i·units + u] = src[i·ld + u] over m rows (gather), or the reverse (scatter).
+template <typename Real>
+inline void gather_rows(Real* dst, const Real* src, std::size_t ld, int m, int units) {
+  for (int i = 0; i < m; ++i) std::copy(src + i * ld, src + i * ld + units, dst + std::size_t(i) * units);
+}
+template <typename Real>
+inline void scatter_rows(Real* dst, std::size_t ld, const Real* src, int m, int units) {
+  for (int i = 0; i < m; ++i) std::copy(src + std::size_t(i) * units, src + std::size_t(i + 1) * units, dst + i * ld);
+}
 
 // Shapes: one step, rows 0..m-1, this thread's units [u0, u0 + units). Z, the step's (m, G·n_a) gates, holding the
 // input projection when kAddZ; R (m, ldr) the thread's products, gate k at column k·padded; c_prev, c, h (m, n_a)
-// or c null.
+// or c null; scratch: forward_gather_values(G)·m·units values when units < kGatherBelowUnits.
 template <typename Cell, bool kAddZ, typename Real>
 RNN_VECTORIZED void forward_pointwise(Real* Z, const Real* R, int ldr, int padded, const Real* b, const Real* c_prev,
-                                      Real* c, Real* h, int m, int n_a, int u0, int units) {
-  const std::size_t gn = std::size_t(Cell::gates) * n_a;
-  for (int i = 0; i < m; ++i) {
-    const std::size_t row = std::size_t(i) * n_a + u0;
-    Cell::template forward<kAddZ>(Z + i * gn + u0, std::size_t(n_a), R + std::size_t(i) * ldr, std::size_t(padded), b + u0,
-                  std::size_t(n_a), c == nullptr ? nullptr : c_prev + row, c == nullptr ? nullptr : c + row, h + row,
-                  units);
+                                      Real* c, Real* h, int m, int n_a, int u0, int units, Real* scratch) {
+  constexpr int G = Cell::gates;
+  const std::size_t gn = std::size_t(G) * n_a;
+  if (units >= kGatherBelowUnits || m == 1) {
+    for (int i = 0; i < m; ++i) {
+      const std::size_t row = std::size_t(i) * n_a + u0;
+      Cell::template forward<kAddZ>(Z + i * gn + u0, std::size_t(n_a), R + std::size_t(i) * ldr, std::size_t(padded),
+                                    b + u0, std::size_t(n_a), c == nullptr ? nullptr : c_prev + row,
+                                    c == nullptr ? nullptr : c + row, h + row, units);
+    }
+    return;
   }
+  const std::size_t n = std::size_t(m) * units;
+  Real* z = scratch;  // gate k of the block at z + k·n, likewise r and the bias bb
+  Real* r = z + G * n;
+  Real* bb = r + G * n;
+  Real* cp = bb + G * n;
+  Real* cn = cp + n;
+  Real* hn = cn + n;
+  for (int k = 0; k < G; ++k) {
+    if (kAddZ) gather_rows(z + k * n, Z + k * n_a + u0, gn, m, units);
+    gather_rows(r + k * n, R + k * padded, std::size_t(ldr), m, units);
+    gather_rows(bb + k * n, b + k * n_a + u0, 0, m, units);
+  }
+  if (c != nullptr) gather_rows(cp, c_prev + u0, std::size_t(n_a), m, units);
+  Cell::template forward<kAddZ>(z, n, r, n, bb, n, cp, cn, hn, int(n));
+  for (int k = 0; k < G; ++k) scatter_rows(Z + k * n_a + u0, gn, z + k * n, m, units);
+  if (c != nullptr) scatter_rows(c + u0, std::size_t(n_a), cn, m, units);
+  scatter_rows(h + u0, std::size_t(n_a), hn, m, units);
 }
 
 // Shapes: one step; dZ, Z (m, G·n_a); c, c_prev, dH, dc (m, n_a) or c, dc null; D (m, ldd) the thread's gradient
-// carried from step t + 1, units from column 0.
+// carried from step t + 1, units from column 0; scratch: backward_gather_values(G)·m·units values when units <
+// kGatherBelowUnits.
 template <typename Cell, typename Real>
 RNN_VECTORIZED void backward_pointwise(Real* dZ, const Real* Z, const Real* c, const Real* c_prev, const Real* dH,
-                                       const Real* D, int ldd, Real* dc, int m, int n_a, int u0, int units) {
-  const std::size_t gn = std::size_t(Cell::gates) * n_a;
-  for (int i = 0; i < m; ++i) {
-    const std::size_t row = std::size_t(i) * n_a + u0;
-    Cell::backward(dZ + i * gn + u0, Z + i * gn + u0, std::size_t(n_a), c == nullptr ? nullptr : c + row,
-                   c == nullptr ? nullptr : c_prev + row, dH + row, D + std::size_t(i) * ldd,
-                   dc == nullptr ? nullptr : dc + row, units);
+                                       const Real* D, int ldd, Real* dc, int m, int n_a, int u0, int units,
+                                       Real* scratch) {
+  constexpr int G = Cell::gates;
+  const std::size_t gn = std::size_t(G) * n_a;
+  if (units >= kGatherBelowUnits || m == 1) {
+    for (int i = 0; i < m; ++i) {
+      const std::size_t row = std::size_t(i) * n_a + u0;
+      Cell::backward(dZ + i * gn + u0, Z + i * gn + u0, std::size_t(n_a), c == nullptr ? nullptr : c + row,
+                     c == nullptr ? nullptr : c_prev + row, dH + row, D + std::size_t(i) * ldd,
+                     dc == nullptr ? nullptr : dc + row, units);
+    }
+    return;
   }
+  const std::size_t n = std::size_t(m) * units;
+  Real* dz = scratch;  // gate k of the block at dz + k·n, likewise g
+  Real* g = dz + G * n;
+  Real* cn = g + G * n;
+  Real* cp = cn + n;
+  Real* dh = cp + n;
+  Real* carried = dh + n;
+  Real* dcb = carried + n;
+  for (int k = 0; k < G; ++k) gather_rows(g + k * n, Z + k * n_a + u0, gn, m, units);
+  if (c != nullptr) {
+    gather_rows(cn, c + u0, std::size_t(n_a), m, units);
+    gather_rows(cp, c_prev + u0, std::size_t(n_a), m, units);
+    gather_rows(dcb, dc + u0, std::size_t(n_a), m, units);
+  }
+  gather_rows(dh, dH + u0, std::size_t(n_a), m, units);
+  gather_rows(carried, D, std::size_t(ldd), m, units);
+  Cell::backward(dz, g, n, cn, cp, dh, carried, dcb, int(n));
+  for (int k = 0; k < G; ++k) scatter_rows(dZ + k * n_a + u0, gn, dz + k * n, m, units);
+  if (c != nullptr) scatter_rows(dc + u0, std::size_t(n_a), dcb, m, units);
 }
 
 }  // namespace
@@ -101,12 +172,15 @@ void scan_forward(const ScanForward<Real>& p) {
   Real* panels = scratch.take<Real>(panel_size * plan.threads);
   Real* products = scratch.take<Real>(std::size_t(m) * ld * plan.threads);
   int* row_of = scratch.take<int>(std::size_t(ld) * plan.threads);
+  const std::size_t gather_size = plan.gather_size(forward_gather_values(G), m);
+  Real* gathers = scratch.take<Real>(gather_size * plan.threads);
   team_run(plan.threads, [&](int tid) {
     const Share s = plan.units(tid);
     const int u0 = int(s.begin), units = int(s.end - s.begin);
     const int padded = Plan::round_up(units, plan.lanes);
     Real* B = panels + panel_size * tid;
     Real* R = products + std::size_t(m) * ld * tid;
+    Real* gather = gathers + gather_size * tid;
     if (packed) {
       int* rows = row_of + std::size_t(ld) * tid;
       for (int n = 0; n < G * padded; ++n) rows[n] = n % padded < units ? (n / padded) * n_a + u0 + n % padded : -1;
@@ -131,10 +205,11 @@ void scan_forward(const ScanForward<Real>& p) {
           gemm(Op::N, Op::T, m, units, n_a, Real(1), h, n_a, p.Wh + std::size_t(k * n_a + u0) * p.ldwh, p.ldwh,
                Real(0), R + k * padded, ld);
       }
+      Real* h_next = p.H + (t + 1) * step;
       if (fused) {
-        forward_pointwise<Cell, false>(z, R, ld, padded, p.b, c_prev, c, p.H + (t + 1) * step, m, n_a, u0, units);
+        forward_pointwise<Cell, false>(z, R, ld, padded, p.b, c_prev, c, h_next, m, n_a, u0, units, gather);
       } else {
-        forward_pointwise<Cell, true>(z, R, ld, padded, p.b, c_prev, c, p.H + (t + 1) * step, m, n_a, u0, units);
+        forward_pointwise<Cell, true>(z, R, ld, padded, p.b, c_prev, c, h_next, m, n_a, u0, units, gather);
       }
       team_barrier();
     }
@@ -155,11 +230,14 @@ void scan_backward(const ScanBackward<Real>& p) {
     Scratch scratch;
     Real* panels = scratch.take<Real>(panel_size * plan.threads);
     Real* carried = scratch.take<Real>(std::size_t(m) * ld * plan.threads);
+    const std::size_t gather_size = plan.gather_size(backward_gather_values(G), m);
+    Real* gathers = scratch.take<Real>(gather_size * plan.threads);
     team_run(plan.threads, [&](int tid) {
       const Share s = plan.units(tid);
       const int u0 = int(s.begin), units = int(s.end - s.begin);
       Real* B = panels + panel_size * tid;
       Real* D = carried + std::size_t(m) * ld * tid;
+      Real* gather = gathers + gather_size * tid;
       if (packed) pack_columns(B, p.Wh, std::size_t(p.ldwh), std::size_t(u0), units, gn, plan.NR);
       const int panel_count = (units + plan.NR - 1) / plan.NR;
       std::fill(D, D + std::size_t(m) * ld, Real(0));
@@ -168,7 +246,7 @@ void scan_backward(const ScanBackward<Real>& p) {
         const Real* C = p.C;
         backward_pointwise<Cell>(dz, p.Z + t * m * std::size_t(gn), C == nullptr ? nullptr : C + (t + 1) * step,
                                  C == nullptr ? nullptr : C + t * step, p.dH + t * step, D, ld, p.dc, m, n_a, u0,
-                                 units);
+                                 units, gather);
         team_barrier();
         // D (m, units) = dz (m, G·n_a) · W_h[:, this thread's units]: ∂J/∂H[t] from this step's gates.
         if (packed) {
