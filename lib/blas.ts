@@ -2,6 +2,7 @@
 // all of OpenBLAS's threads. This keeps concurrent GEMMs apart (OpenBLAS issue #5836) and never oversubscribes cores.
 import { native } from './native';
 import { describe } from './validate';
+import { libraryError } from './errors';
 
 export interface BlasInfo {
   /** Always `OpenBLAS`. */
@@ -18,8 +19,8 @@ export interface BlasInfo {
 
 /** Sets the number of threads OpenBLAS uses for each matrix product (waits for a running kernel to finish). */
 export function setNumThreads(n: number): void {
-  if (typeof n !== 'number') throw new TypeError(`n must be a number of threads, got ${describe(n)}`);
-  if (!Number.isInteger(n) || n < 1 || n > 1024) throw new RangeError(`n must be an integer from 1 to 1024, got ${n}`);
+  if (typeof n !== 'number') throw libraryError(TypeError, 'ERR_RNN_TYPE', `n must be a number of threads, got ${describe(n)}`);
+  if (!Number.isInteger(n) || n < 1 || n > 1024) throw libraryError(RangeError, 'ERR_RNN_VALUE', `n must be an integer from 1 to 1024, got ${n}`);
   native.setNumThreads(n);
 }
 

@@ -2,6 +2,7 @@
 // package can build, read or change it, so a backward pass always sees exactly what its forward pass left.
 import type { Float, FloatArrayConstructor, Tensor } from './tensor';
 import { describe } from './validate';
+import { libraryError } from './errors';
 
 export type CacheKind = 'rnnCell' | 'rnn' | 'lstmCell' | 'lstm';
 
@@ -37,7 +38,7 @@ export class Cache<K extends CacheKind, State> {
 
   /** @hidden Made by the forward passes only. */
   constructor(key: symbol, kind: K, x: Tensor, state: State) {
-    if (key !== token) throw new TypeError(`caches are made by ${producer[kind] ?? 'the forward passes'} only`);
+    if (key !== token) throw libraryError(TypeError, 'ERR_RNN_CACHE', `caches are made by ${producer[kind] ?? 'the forward passes'} only`);
     this.kind = kind;
     this.x = x;
     this.#state = state;
@@ -49,10 +50,10 @@ export class Cache<K extends CacheKind, State> {
     if (typeof value === 'object' && value !== null && #state in value) {
       const cache = value as Cache<CacheKind, unknown>;
       if (cache.kind === kind) return cache.#state as State;
-      throw new TypeError(`${name} must be the ${name} that ${producer[kind]} returned, got the cache of ${producer[cache.kind]}`);
+      throw libraryError(TypeError, 'ERR_RNN_CACHE', `${name} must be the ${name} that ${producer[kind]} returned, got the cache of ${producer[cache.kind]}`);
     }
     const got = value instanceof Cache ? 'a copy or imitation of a cache' : describe(value);
-    throw new TypeError(`${name} must be the ${name} that ${producer[kind]} returned, got ${got}`);
+    throw libraryError(TypeError, 'ERR_RNN_CACHE', `${name} must be the ${name} that ${producer[kind]} returned, got ${got}`);
   }
 }
 

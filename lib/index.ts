@@ -36,3 +36,4 @@ export type { AdamOptions, SgdOptions, TensorDict } from './optimizers';
 export { Adam, Sgd, clipByGlobalNorm, clipByValue, globalNorm } from './optimizers';
 export type { CellKind, CharModelOptions, SampleOptions, TrainBatch, TrainOptions } from './model';
 export { CharModel } from './model';
+export type { ErrorCode, RnnError } from './errors';

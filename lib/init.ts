@@ -1,14 +1,15 @@
 // Parameter initialization: Glorot/Xavier uniform weights, zero biases, and an optional forget-gate bias.
 import type { RandomState } from './random';
 import type { Float, FloatArrayConstructor, Tensor } from './tensor';
-import { checkOptions, describe, positiveInteger } from './validate';
+import { checkIndexable, checkOptions, describe, positiveInteger } from './validate';
+import { libraryError } from './errors';
 
 export type Dtype = 'float64' | 'float32';
 
 export function arrayType(dtype: unknown, name: string): FloatArrayConstructor {
   if (dtype === undefined || dtype === 'float64') return Float64Array;
   if (dtype === 'float32') return Float32Array;
-  throw new TypeError(`${name} must be 'float64' or 'float32', got ${typeof dtype === 'string' ? `'${dtype}'` : describe(dtype)}`);
+  throw libraryError(TypeError, 'ERR_RNN_VALUE', `${name} must be 'float64' or 'float32', got ${typeof dtype === 'string' ? `'${dtype}'` : describe(dtype)}`);
 }
 
 /** Fills `data`, a (fanOut, fanIn) matrix, with Glorot/Xavier uniform draws: U(-l, l) with l = √(6 / (fanIn + fanOut)). */
@@ -19,12 +20,13 @@ export function fillGlorotUniform(data: Float, fanOut: number, fanIn: number, ra
 
 function randomState(value: unknown): RandomState {
   if (typeof (value as { random?: unknown } | null)?.random !== 'function') {
-    throw new TypeError(`random must be a RandomState, got ${describe(value)}`);
+    throw libraryError(TypeError, 'ERR_RNN_TYPE', `random must be a RandomState, got ${describe(value)}`);
   }
   return value as RandomState;
 }
 
 function glorot(dtype: FloatArrayConstructor, fanOut: number, fanIn: number, random: RandomState): Tensor {
+  checkIndexable('fanOut·fanIn', fanOut * fanIn);
   const data = new dtype(fanOut * fanIn);
   fillGlorotUniform(data, fanOut, fanIn, random);
   return { data, shape: [fanOut, fanIn] };
@@ -78,7 +80,7 @@ function zeros(dtype: FloatArrayConstructor, rows: number, fill = 0): Tensor {
 function readInit(options: unknown, extra: string[]) {
   const o = checkOptions(options, 'options', ['n_x', 'n_a', 'n_y', 'random', 'dtype', ...extra]);
   if (o.n_x === undefined || o.n_a === undefined || o.random === undefined) {
-    throw new TypeError('options need n_x, n_a and random');
+    throw libraryError(TypeError, 'ERR_RNN_KEY', 'options need n_x, n_a and random');
   }
   return {
     o,
@@ -110,7 +112,7 @@ export function initLstmParams(options: LstmInitOptions): LstmInitialParams {
   const { o, n_x, n_a, n_y, random, dtype } = readInit(options, ['forgetBias']);
   const forgetBias = o.forgetBias ?? 0;
   if (typeof forgetBias !== 'number' || !Number.isFinite(forgetBias)) {
-    throw new TypeError(`forgetBias must be a finite number, got ${describe(forgetBias)}`);
+    throw libraryError(TypeError, 'ERR_RNN_TYPE', `forgetBias must be a finite number, got ${describe(forgetBias)}`);
   }
   const gate = (bias: number) => [glorot(dtype, n_a, n_a + n_x, random), zeros(dtype, n_a, bias)] as const;
   const [Wf, bf] = gate(forgetBias);

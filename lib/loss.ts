@@ -5,6 +5,7 @@ import type { Tensor, TensorLike } from './tensor';
 import {
   callDtype, checkDtype, checkIndexable, checkIntact, checkOptions, describe, lengthOf, tensorArgument, throwShape, toTensor, typedArrayKind,
 } from './validate';
+import { libraryError } from './errors';
 
 /** The output layer: for the RNN pass `{ Wy: params.Wya, by: params.by }`. */
 export interface OutputLayerParams {
@@ -37,15 +38,15 @@ function targetIds(value: unknown, m: number, T: number, n_y: number): Int32Arra
     value.forEach((row: unknown, j) => {
       if (!Array.isArray(row) || row.length !== T) throwShape('targets', 'm, T', [m, T], [value.length, Array.isArray(row) ? row.length : 0], 'm and T come from a');
       row.forEach((id: unknown, t) => {
-        if (typeof id !== 'number') throw new TypeError(`targets[${j}][${t}] must be a number, got ${describe(id)}`);
-        if (!Number.isInteger(id) || id < -1 || id >= n_y) throw new RangeError(`targets must hold class ids in [0, ${n_y}) or -1 for a masked step, got ${id} at [${j}][${t}]`);
+        if (typeof id !== 'number') throw libraryError(TypeError, 'ERR_RNN_TYPE', `targets[${j}][${t}] must be a number, got ${describe(id)}`);
+        if (!Number.isInteger(id) || id < -1 || id >= n_y) throw libraryError(RangeError, 'ERR_RNN_VALUE', `targets must hold class ids in [0, ${n_y}) or -1 for a masked step, got ${id} at [${j}][${t}]`);
         ids[j * T + t] = id;
       });
     });
   } else {
     const data = (value as { data?: unknown } | null)?.data;
     if (typedArrayKind(data) !== 'Int32Array') {
-      throw new TypeError(`targets must be { data: Int32Array, shape: [m, T] } or a nested number array, got ${describe(value)}`);
+      throw libraryError(TypeError, 'ERR_RNN_TYPE', `targets must be { data: Int32Array, shape: [m, T] } or a nested number array, got ${describe(value)}`);
     }
     ids = new Int32Array(data as Int32Array); // a private copy: the kernel indexes with these after the range check
     shape = (value as { shape: readonly number[] }).shape;
@@ -56,7 +57,7 @@ function targetIds(value: unknown, m: number, T: number, n_y: number): Int32Arra
   for (let i = 0; i < m * T; ++i) {
     const id = ids[i] as number;
     if (!Number.isInteger(id) || id < -1 || id >= n_y) {
-      throw new RangeError(`targets must hold class ids in [0, ${n_y}) or -1 for a masked step, got ${id} at index ${i}`);
+      throw libraryError(RangeError, 'ERR_RNN_VALUE', `targets must hold class ids in [0, ${n_y}) or -1 for a masked step, got ${id} at index ${i}`);
     }
   }
   return ids;
@@ -69,7 +70,7 @@ function targetIds(value: unknown, m: number, T: number, n_y: number): Int32Arra
  */
 export function outputLayerBackward(a: TensorLike, params: OutputLayerParams, targets: Targets): OutputLayerBackwardResult {
   const p = checkOptions(params, 'params', ['Wy', 'by']);
-  if (p.Wy === undefined || p.by === undefined) throw new TypeError('params needs Wy and by');
+  if (p.Wy === undefined || p.by === undefined) throw libraryError(TypeError, 'ERR_RNN_KEY', 'params needs Wy and by');
   const { dtype, setBy } = callDtype({ a, ...p }, ['a', 'Wy', 'by']);
   const hidden = toTensor(a, 'a', dtype);
   checkDtype(hidden, 'a', dtype, setBy);

@@ -11,6 +11,7 @@ export { Adam, Sgd };
 import { RandomState } from './random';
 import type { Float } from './tensor';
 import { checkMemory, checkOptions, copyOf, describe, lengthOf, positiveInteger, positiveNumber, typedArrayKind } from './validate';
+import { libraryError } from './errors';
 
 export type CellKind = 'lstm' | 'rnn';
 
@@ -63,17 +64,17 @@ const CELLS: Record<CellKind, number> = { rnn: 0, lstm: 1 };
 const optionalPositive = (value: unknown, name: string): number => (value === undefined ? 0 : positiveNumber(value, name));
 
 export function checkAlphabet(alphabet: unknown): string {
-  if (typeof alphabet !== 'string') throw new TypeError(`alphabet must be a string, got ${describe(alphabet)}`);
+  if (typeof alphabet !== 'string') throw libraryError(TypeError, 'ERR_RNN_TYPE', `alphabet must be a string, got ${describe(alphabet)}`);
   const characters = [...alphabet];
-  if (new Set(characters).size !== characters.length) throw new RangeError('alphabet must list each character once');
-  if (!characters.includes('\n')) throw new RangeError("alphabet must contain '\\n', which starts and ends every sample");
-  if (characters.length < 2) throw new RangeError('alphabet needs at least 2 characters');
+  if (new Set(characters).size !== characters.length) throw libraryError(RangeError, 'ERR_RNN_VALUE', 'alphabet must list each character once');
+  if (!characters.includes('\n')) throw libraryError(RangeError, 'ERR_RNN_VALUE', "alphabet must contain '\\n', which starts and ends every sample");
+  if (characters.length < 2) throw libraryError(RangeError, 'ERR_RNN_VALUE', 'alphabet needs at least 2 characters');
   return alphabet;
 }
 
 export function checkCell(cell: unknown): CellKind {
   if (cell === undefined) return 'lstm';
-  if (cell !== 'lstm' && cell !== 'rnn') throw new TypeError(`cell must be 'lstm' or 'rnn', got ${typeof cell === 'string' ? `'${cell}'` : describe(cell)}`);
+  if (cell !== 'lstm' && cell !== 'rnn') throw libraryError(TypeError, 'ERR_RNN_VALUE', `cell must be 'lstm' or 'rnn', got ${typeof cell === 'string' ? `'${cell}'` : describe(cell)}`);
   return cell;
 }
 
@@ -104,7 +105,7 @@ export class CharModel {
   constructor(cell: CellKind, hiddenSize: number, alphabet: string, dtype: Dtype, parameters?: Float) {
     this.#cell = checkCell(cell);
     this.#hiddenSize = positiveInteger(hiddenSize, 'hiddenSize');
-    if (hiddenSize > MAX_HIDDEN) throw new RangeError(`hiddenSize must be at most ${MAX_HIDDEN}, got ${hiddenSize}`);
+    if (hiddenSize > MAX_HIDDEN) throw libraryError(RangeError, 'ERR_RNN_VALUE', `hiddenSize must be at most ${MAX_HIDDEN}, got ${hiddenSize}`);
     this.#alphabet = checkAlphabet(alphabet);
     const Array = arrayType(dtype, 'dtype');
     this.#dtype = dtype;
@@ -115,7 +116,7 @@ export class CharModel {
     // Parameters, gradients and (for Adam) two moments, plus a training step's workspace on top.
     checkMemory(4 * total, Array.BYTES_PER_ELEMENT, { n_a: hiddenSize, V: this.#characters.length });
     if (parameters !== undefined && (typedArrayKind(parameters) !== Array.name || lengthOf(parameters) !== total)) {
-      throw new TypeError(`parameters must be a ${Array.name} of ${total} values for this model`);
+      throw libraryError(TypeError, 'ERR_RNN_TYPE', `parameters must be a ${Array.name} of ${total} values for this model`);
     }
     this.#parameters = parameters === undefined ? new Array(total) : copyOf(parameters);
     this.#gradients = new Array(total);
@@ -152,7 +153,7 @@ export class CharModel {
   static create(options: CharModelOptions): CharModel {
     const o = checkOptions(options, 'options', ['cell', 'hiddenSize', 'alphabet', 'seed', 'dtype']);
     const seed = o.seed === undefined ? 0 : o.seed;
-    if (typeof seed !== 'number') throw new TypeError(`seed must be a number, got ${describe(seed)}`);
+    if (typeof seed !== 'number') throw libraryError(TypeError, 'ERR_RNN_TYPE', `seed must be a number, got ${describe(seed)}`);
     const random = new RandomState(seed);
     const model = new CharModel(
       checkCell(o.cell),
@@ -185,7 +186,7 @@ export class CharModel {
     const characters = [...text];
     return Int32Array.from(characters, (character, i) => {
       const id = this.#ids.get(character);
-      if (id === undefined) throw new RangeError(`character ${JSON.stringify(character)} at ${i} is not in the model's alphabet`);
+      if (id === undefined) throw libraryError(RangeError, 'ERR_RNN_VALUE', `character ${JSON.stringify(character)} at ${i} is not in the model's alphabet`);
       return id;
     });
   }
@@ -225,11 +226,11 @@ export class CharModel {
 
   /** The native code trusts the parameters' length: a caller may have detached their buffer. */
   #checkIntact(): void {
-    if (lengthOf(this.#parameters) !== this.#layout.total) throw new Error('the model\'s parameters were detached');
+    if (lengthOf(this.#parameters) !== this.#layout.total) throw libraryError(Error, 'ERR_RNN_DETACHED', 'the model\'s parameters were detached');
   }
 
   #guard(): void {
-    if (this.#busy) throw new Error('this CharModel is busy with a trainStepAsync; await it first');
+    if (this.#busy) throw libraryError(Error, 'ERR_RNN_BUSY', 'this CharModel is busy with a trainStepAsync; await it first');
   }
 
   #prepareStep(batch: TrainBatch, options: TrainOptions) {
@@ -260,13 +261,13 @@ export class CharModel {
 
   /** A private copy of an Int32Array of `length` ids in [lowest, V), checked: later user code cannot change it. */
   #checkIds(value: unknown, name: string, length: number, lowest: number): Int32Array {
-    if (typedArrayKind(value) !== 'Int32Array') throw new TypeError(`${name} must be an Int32Array, got ${describe(value)}`);
+    if (typedArrayKind(value) !== 'Int32Array') throw libraryError(TypeError, 'ERR_RNN_DTYPE', `${name} must be an Int32Array, got ${describe(value)}`);
     const ids = new Int32Array(value as Int32Array);
-    if (ids.length !== length) throw new RangeError(`${name} has ${ids.length} ids but batchSize × steps = ${length}`);
+    if (ids.length !== length) throw libraryError(RangeError, 'ERR_RNN_SHAPE', `${name} has ${ids.length} ids but batchSize × steps = ${length}`);
     const V = this.#characters.length;
     for (let i = 0; i < length; ++i) {
       const id = ids[i] as number;
-      if (id < lowest || id >= V) throw new RangeError(`${name}[${i}] = ${id} is not a character id in [${lowest}, ${V})`);
+      if (id < lowest || id >= V) throw libraryError(RangeError, 'ERR_RNN_VALUE', `${name}[${i}] = ${id} is not a character id in [${lowest}, ${V})`);
     }
     return ids;
   }
@@ -276,7 +277,7 @@ export class CharModel {
     this.#guard();
     this.#checkIntact();
     if (!this.#parameters.every(Number.isFinite)) {
-      throw new Error('the model has NaN or infinite parameters (training diverged: try a lower --lr or clipping); not saved');
+      throw libraryError(Error, 'ERR_RNN_DIVERGED', 'the model has NaN or infinite parameters (training diverged: try a lower --lr or clipping); not saved');
     }
     fs.writeFileSync(path, encodeModelFile(this));
   }
@@ -288,7 +289,7 @@ export class CharModel {
 
   /** The model in a saved file's text; `source` names it in errors. */
   static fromJSON(text: string, source = 'the text'): CharModel {
-    if (typeof text !== 'string') throw new TypeError(`text must be a string, got ${describe(text)}`);
+    if (typeof text !== 'string') throw libraryError(TypeError, 'ERR_RNN_TYPE', `text must be a string, got ${describe(text)}`);
     const f = decodeModelFile(text, source);
     return new CharModel(f.cell, f.hiddenSize, f.alphabet, f.dtype, f.parameters);
   }
@@ -301,11 +302,11 @@ export class CharModel {
   sample(options: SampleOptions): string {
     const o = checkOptions(options, 'options', ['random', 'maxLength', 'temperature', 'prefix']);
     const random = o.random;
-    if (!(random instanceof RandomState)) throw new TypeError(`options.random must be a RandomState, got ${describe(random)}`);
+    if (!(random instanceof RandomState)) throw libraryError(TypeError, 'ERR_RNN_TYPE', `options.random must be a RandomState, got ${describe(random)}`);
     const maxLength = o.maxLength === undefined ? 100 : positiveInteger(o.maxLength, 'options.maxLength');
     const temperature = o.temperature === undefined ? 1 : optionalPositive(o.temperature, 'options.temperature');
     const prefix = o.prefix ?? '';
-    if (typeof prefix !== 'string') throw new TypeError(`options.prefix must be a string, got ${describe(prefix)}`);
+    if (typeof prefix !== 'string') throw libraryError(TypeError, 'ERR_RNN_TYPE', `options.prefix must be a string, got ${describe(prefix)}`);
     this.#guard();
     this.#checkIntact();
     // A private copy: `random` is caller code, and may run anything between two native calls.
