@@ -8,6 +8,7 @@ export type {
   RnnCellBackwardResult,
   RnnCellCache,
   RnnCellForwardResult,
+  RnnFloat,
   RnnForwardResult,
   RnnParams,
 } from './rnn';
@@ -19,6 +20,7 @@ export type {
   LstmCellCache,
   LstmCellForwardResult,
   LstmForwardOptions,
+  LstmFloat,
   LstmForwardResult,
   LstmGateGradients,
   LstmParams,

@@ -87,6 +87,10 @@ function trainStepElements(cell: CellKind, n_a: number, V: number, m: number, T:
 /** Largest hidden size a model may have (its weights alone would take gigabytes beyond it). */
 const MAX_HIDDEN = 16384;
 
+/**
+ * A character-level language model: an LSTM or vanilla RNN over one-hot characters with a softmax output layer.
+ * `trainStep` trains it in one native call, `sample` generates text, `save`/`load` keep it in a JSON file.
+ */
 export class CharModel {
   // Private, so that no caller can change what the native code trusts (sizes, dtype, the parameter array itself);
   // the getters below expose them read-only.
