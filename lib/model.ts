@@ -49,7 +49,7 @@ export interface SampleOptions {
   random: RandomState;
   /** Stop after this many characters if no '\n' came; 100 by default. */
   maxLength?: number;
-  /** Divides the logits: below 1 sharper, above 1 more varied; 1 by default. */
+  /** Divides the logits: below 1 sharper, above 1 more varied; 0 always takes the most likely character (greedy); 1 by default. */
   temperature?: number;
   /** Characters fed after the initial '\n' and returned at the start of the sample. */
   prefix?: string;
@@ -308,7 +308,7 @@ export class CharModel {
     const random = o.random;
     if (!(random instanceof RandomState)) throw libraryError(TypeError, 'ERR_RNN_TYPE', `options.random must be a RandomState, got ${describe(random)}`);
     const maxLength = o.maxLength === undefined ? 100 : positiveInteger(o.maxLength, 'options.maxLength');
-    const temperature = o.temperature === undefined ? 1 : optionalPositive(o.temperature, 'options.temperature');
+    const temperature = o.temperature === undefined ? 1 : positiveNumber(o.temperature, 'options.temperature', { zero: true });
     const prefix = o.prefix ?? '';
     if (typeof prefix !== 'string') throw libraryError(TypeError, 'ERR_RNN_TYPE', `options.prefix must be a string, got ${describe(prefix)}`);
     this.#guard();
@@ -335,10 +335,15 @@ export class CharModel {
   }
 }
 
-/** A draw from softmax(logits / temperature) with one uniform number of `random`. */
+/** A draw from softmax(logits / temperature) with one uniform number of `random`; at temperature 0 the argmax, no draw. */
 function drawFromLogits(logits: Float, temperature: number, random: RandomState): number {
   let max = -Infinity;
   for (const z of logits) max = Math.max(max, z);
+  if (temperature === 0) {
+    let best = 0;
+    for (let id = 1; id < logits.length; ++id) if ((logits[id] as number) > (logits[best] as number)) best = id;
+    return best;
+  }
   const weights = Array.from(logits, (z) => Math.exp((z - max) / temperature));
   let u = random.random() * weights.reduce((a, b) => a + b, 0);
   for (let id = 0; id < weights.length; ++id) {

@@ -293,10 +293,12 @@ export function positiveInteger(value: unknown, name: string): number {
   return value;
 }
 
-/** A number option that must be finite and above 0: TypeError for another type, RangeError for the value. */
-export function positiveNumber(value: unknown, name: string): number {
+/** A number option that must be finite and above 0 (or, with `zero`, 0 too): TypeError for another type, RangeError for the value. */
+export function positiveNumber(value: unknown, name: string, { zero = false } = {}): number {
   if (typeof value !== 'number') throw libraryError(TypeError, 'ERR_RNN_TYPE', `${name} must be a number, got ${describe(value)}`);
-  if (!(value > 0) || !Number.isFinite(value)) throw libraryError(RangeError, 'ERR_RNN_VALUE', `${name} must be a finite number > 0, got ${value}`);
+  if (!(zero ? value >= 0 : value > 0) || !Number.isFinite(value)) {
+    throw libraryError(RangeError, 'ERR_RNN_VALUE', `${name} must be a finite number ${zero ? '≥' : '>'} 0, got ${value}`);
+  }
   return value;
 }
 

@@ -101,6 +101,17 @@ test('a tiny LSTM memorizes a short line and samples it back', () => {
   assert.is(model.sample({ random: new rn.RandomState(1), temperature: 0.1, prefix: 'hel' }), line);
 });
 
+test('temperature 0 samples greedily: the most likely character every step, whatever the random state', () => {
+  const model = rn.CharModel.create({ alphabet: ALPHABET, hiddenSize: 8, seed: 4 });
+  const greedy = (seed, prefix) => model.sample({ random: new rn.RandomState(seed), temperature: 0, maxLength: 12, prefix });
+  assert.is(greedy(1, ''), greedy(2, ''));
+  assert.is(greedy(1, 'ab'), greedy(7, 'ab'));
+  assert.ok(greedy(1, 'ab').startsWith('ab'));
+  const tiny = model.sample({ random: new rn.RandomState(1), temperature: 1e-6, maxLength: 12 });
+  assert.is(tiny, greedy(3, ''), 'a temperature near 0 draws what greedy decoding takes');
+  assert.throws(() => model.sample({ random: new rn.RandomState(1), temperature: -1 }), (e) => e.code === 'ERR_RNN_VALUE' && /≥ 0/.test(e.message));
+});
+
 test('the same seed gives the same losses; async steps equal sync steps bit for bit', async () => {
   const run = async (useAsync) => {
     const model = rn.CharModel.create({ alphabet: ALPHABET, hiddenSize: 8, seed: 9, cell: 'rnn' });
