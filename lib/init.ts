@@ -57,7 +57,7 @@ export interface LstmInitOptions extends InitOptions {
  * The output layer of initial parameters: the keys `Weight` and `by` when the options `O` have n_y, optional when
  * they may, absent when they do not.
  */
-type InitialPrediction<O, Weight extends string, F extends Float> = 'n_y' extends keyof O
+export type InitialPrediction<O, Weight extends string, F extends Float> = 'n_y' extends keyof O
   ? undefined extends O['n_y'] ? { [K in Weight | 'by']?: Tensor<F> } : { [K in Weight | 'by']: Tensor<F> }
   : { [K in Weight | 'by']?: never };
 

@@ -4,7 +4,7 @@ import type { Dtype } from './init';
 import type { Float, Tensor } from './tensor';
 
 /** The float array type of one argument: `F` for a `Tensor<F>`, never for a nested array (it takes the call's dtype). */
-type ArgumentFloat<T> = T extends Tensor<infer F> ? F : never;
+export type ArgumentFloat<T> = T extends Tensor<infer F> ? F : never;
 
 /**
  * The dtype a dict of arguments sets, as the runtime picks it: that of the first entry in `Order` given as a
