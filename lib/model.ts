@@ -302,6 +302,55 @@ export class CharModel {
     return JSON.parse(encodeModelFile(this));
   }
 
+  /**
+   * The mean loss per character (nats) of predicting `lines`: each line from the state after '\n', every character
+   * and the closing '\n' from the ones before it (the validation loss of held-out text). Changes nothing.
+   */
+  loss(lines: readonly string[]): number {
+    if (!Array.isArray(lines) || lines.some((line) => typeof line !== 'string')) {
+      throw libraryError(TypeError, 'ERR_RNN_TYPE', `lines must be an array of strings, got ${describe(lines)}`);
+    }
+    if (lines.length === 0) throw libraryError(RangeError, 'ERR_RNN_VALUE', 'lines must hold at least one line');
+    const encoded = lines.map((line) => this.encode(`${line}\n`));
+    const { feed, logits, restart } = this.#reader();
+    let total = 0;
+    let count = 0;
+    for (const ids of encoded) {
+      restart();
+      ids.forEach((id, i) => {
+        total += crossEntropy(logits, id);
+        if (i + 1 < ids.length) feed(id);
+      });
+      count += ids.length;
+    }
+    return total / count;
+  }
+
+  /**
+   * A recurrent state over a private copy of the parameters, fed '\n': `feed(id)` steps it and leaves the logits of
+   * the next character in `logits`; `restart()` goes back to the state after '\n'.
+   */
+  #reader() {
+    this.#guard();
+    this.#checkIntact();
+    // A private copy: the caller's code (a RandomState, a getter) may run anything between two native calls.
+    const parameters = copyOf(this.#parameters);
+    const Array = this.#dtype === 'float32' ? Float32Array : Float64Array;
+    const V = this.#characters.length;
+    const h = new Array(this.#hiddenSize);
+    const c = this.#cell === 'lstm' ? new Array(this.#hiddenSize) : null;
+    const logits = new Array(V);
+    const newline = this.#ids.get('\n') as number;
+    const feed = (id: number) => native.charModelNext(h, c, logits, parameters, CELLS[this.#cell], this.#hiddenSize, V, id);
+    const restart = () => {
+      h.fill(0);
+      c?.fill(0);
+      feed(newline);
+    };
+    restart();
+    return { feed, logits, newline, restart };
+  }
+
   /** Generates one line: from the state after '\n' (and `prefix`), draws characters until '\n' or maxLength. */
   sample(options: SampleOptions): string {
     const o = checkOptions(options, 'options', ['random', 'maxLength', 'temperature', 'prefix']);
@@ -311,18 +360,7 @@ export class CharModel {
     const temperature = o.temperature === undefined ? 1 : positiveNumber(o.temperature, 'options.temperature', { zero: true });
     const prefix = o.prefix ?? '';
     if (typeof prefix !== 'string') throw libraryError(TypeError, 'ERR_RNN_TYPE', `options.prefix must be a string, got ${describe(prefix)}`);
-    this.#guard();
-    this.#checkIntact();
-    // A private copy: `random` is caller code, and may run anything between two native calls.
-    const parameters = copyOf(this.#parameters);
-    const Array = this.#dtype === 'float32' ? Float32Array : Float64Array;
-    const V = this.#characters.length;
-    const h = new Array(this.#hiddenSize);
-    const c = this.#cell === 'lstm' ? new Array(this.#hiddenSize) : null;
-    const logits = new Array(V);
-    const newline = this.#ids.get('\n') as number;
-    const feed = (id: number) => native.charModelNext(h, c, logits, parameters, CELLS[this.#cell], this.#hiddenSize, V, id);
-    feed(newline);
+    const { feed, logits, newline } = this.#reader();
     for (const id of this.encode(prefix)) feed(id);
     let text = prefix;
     for (let length = [...prefix].length; length < maxLength; ++length) {
@@ -333,6 +371,15 @@ export class CharModel {
     }
     return text;
   }
+}
+
+/** log Σ exp(logits) − logits[id]: the cross-entropy of the next character being `id`. */
+function crossEntropy(logits: Float, id: number): number {
+  let max = -Infinity;
+  for (const z of logits) max = Math.max(max, z);
+  let sum = 0;
+  for (const z of logits) sum += Math.exp(z - max);
+  return max + Math.log(sum) - (logits[id] as number);
 }
 
 /** A draw from softmax(logits / temperature) with one uniform number of `random`; at temperature 0 the argmax, no draw. */
