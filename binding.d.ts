@@ -57,8 +57,10 @@ export interface NativeAddon {
   /** Adam update of w in place with moments moment1, moment2; step ≥ 1 counts the updates for bias correction. */
   adamUpdate(w: F, g: F, moment1: F, moment2: F, learningRate: number, beta1: number, beta2: number, epsilon: number,
     step: number): void;
-  /** Sets OpenBLAS's thread count (waits for a running kernel to finish). */
+  /** Sets the compute team's thread count (waits for a running kernel to finish). */
   setNumThreads(n: number): void;
   getNumThreads(): number;
   blasInfo(): { vendor: string; config: string; corename: string; threading: string; numThreads: number };
+  /** The recurrent kernel in use (read from RNN_NATIVE_RECURRENT / RNN_NATIVE_ISA at the first call) and the team size. */
+  kernelInfo(): { recurrent: 'packed' | 'blas'; isa: 'avx512' | 'avx2' | 'portable'; bestIsa: 'avx512' | 'avx2' | 'portable'; numThreads: number };
 }

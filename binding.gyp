@@ -3,6 +3,13 @@
     {
       "target_name": "rnn_native",
       "sources": [
+        "native/kernels/arena.cc",
+        "native/kernels/team.cc",
+        "native/kernels/recurrent/recurrent.cc",
+        "native/kernels/recurrent/microkernel_avx512.cc",
+        "native/kernels/recurrent/microkernel_avx2.cc",
+        "native/kernels/recurrent/microkernel_portable.cc",
+        "native/kernels/scan.cc",
         "native/kernels/prediction.cc",
         "native/kernels/rnn.cc",
         "native/kernels/lstm.cc",

@@ -19,6 +19,7 @@ export {
   RandomState,
   blasInfo,
   getNumThreads,
+  kernelInfo,
   setNumThreads,
   outputLayerBackward,
   glorotUniform,

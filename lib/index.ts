@@ -28,8 +28,8 @@ export type {
 export { lstmBackward, lstmBackwardAsync, lstmCellBackward, lstmCellForward, lstmForward, lstmForwardAsync } from './lstm';
 export { sigmoid, softmax } from './activations';
 export { RandomState } from './random';
-export type { BlasInfo } from './blas';
-export { blasInfo, getNumThreads, setNumThreads } from './blas';
+export type { BlasInfo, KernelInfo } from './blas';
+export { blasInfo, getNumThreads, kernelInfo, setNumThreads } from './blas';
 export type { OutputLayerBackwardResult, OutputLayerParams, Targets } from './loss';
 export { outputLayerBackward } from './loss';
 export type { Dtype, InitialPrediction, InitOptions, LstmInitOptions, LstmInitialParams, RnnInitialParams } from './init';

@@ -125,8 +125,8 @@ function prepareForward(layer: RnnLayer, x: Tensor, a0: Tensor, m: number, T: nu
 /** Allocates the gradients of a backward pass over da (n_a, m, Tb) and binds the native arguments. */
 function prepareBackward(state: RnnState, da: Tensor, Tb: number, copyInputs: boolean) {
   const { dtype, n_x, n_a, m } = state;
-  // dx and the workspace's; the copy of da and the workspace's.
-  checkMemory(2 * Tb * m * (n_x + n_a) + m * n_a, dtype.BYTES_PER_ELEMENT, { n_x, n_a, m, "T'": Tb });
+  // dx and the workspace's dX; the copy of da, the workspace's dH and dZ.
+  checkMemory(Tb * m * (2 * n_x + 3 * n_a) + m * n_a, dtype.BYTES_PER_ELEMENT, { n_x, n_a, m, "T'": Tb });
   const [dx, da0, dWax, dWaa, dba] = allocateResults(dtype, !copyInputs, n_x * m * Tb, n_a * m, n_a * n_x, n_a * n_a, n_a);
   const gradients = {
     da0: { data: da0, shape: [n_a, m] },

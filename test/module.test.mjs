@@ -30,7 +30,7 @@ const API = [
  * the output layer's loss, initialization, clipping, optimizers and the character model.
  */
 const UTILITIES = [
-  'setNumThreads', 'getNumThreads', 'blasInfo',
+  'setNumThreads', 'getNumThreads', 'blasInfo', 'kernelInfo',
   'outputLayerBackward', 'glorotUniform', 'initLstmParams', 'initRnnParams', 'clipByValue', 'clipByGlobalNorm', 'globalNorm',
 ];
 const CLASSES = ['Adam', 'CharModel', 'RandomState', 'Sgd'];
@@ -101,6 +101,7 @@ test('a function called through either entry gives the same result', () => {
     toNested: (rn) => ({ nested: { data: rn.toNested(x).flat(Infinity), shape: [] } }),
     getNumThreads: (rn) => ({ n: { data: [rn.getNumThreads()], shape: [1] } }),
     blasInfo: (rn) => ({ info: { data: Object.entries(rn.blasInfo()).flat(), shape: [] } }),
+    kernelInfo: (rn) => ({ info: { data: Object.entries(rn.kernelInfo()).flat(), shape: [] } }),
     outputLayerBackward: (rn) => {
       const [, m, T] = V.input('da').shape;
       return rn.outputLayerBackward(V.input('da'), { Wy: V.input('Wy'), by: V.input('by') }, { data: new Int32Array(m * T), shape: [m, T] });
@@ -220,7 +221,7 @@ test('dist/index.d.ts and dist/index.d.mts exist and declare every function', ()
   const declaredIn = {
     'dist/rnn.d.ts': ['rnnCellForward', 'rnnForward', 'rnnCellBackward', 'rnnBackward', 'rnnForwardAsync', 'rnnBackwardAsync'],
     'dist/lstm.d.ts': ['lstmCellForward', 'lstmForward', 'lstmCellBackward', 'lstmBackward', 'lstmForwardAsync', 'lstmBackwardAsync'],
-    'dist/blas.d.ts': ['setNumThreads', 'getNumThreads', 'blasInfo'],
+    'dist/blas.d.ts': ['setNumThreads', 'getNumThreads', 'blasInfo', 'kernelInfo'],
     'dist/loss.d.ts': ['outputLayerBackward'],
     'dist/init.d.ts': ['glorotUniform', 'initLstmParams', 'initRnnParams'],
     'dist/optimizers.d.ts': ['clipByValue', 'clipByGlobalNorm', 'globalNorm'],

@@ -1,6 +1,6 @@
 #include "../kernels/activations.h"
 
-#include "../kernels/workspace.h"
+#include "../kernels/arena.h"
 #include "functions.h"
 #include "run.h"
 
@@ -14,8 +14,8 @@ Napi::Value softmax(const Napi::CallbackInfo& info) {
     const Real* z = array<Real>(info, 1);
     const std::size_t rows = std::size_t(dim(info, 2)), cols = std::size_t(dim(info, 3));
     return [=] {
-      Workspace<Real> scratch(2 * cols);
-      softmax_columns(out, z, rows, cols, scratch.take(cols), scratch.take(cols));
+      Scratch scratch;
+      softmax_columns(out, z, rows, cols, scratch.take<Real>(cols), scratch.take<Real>(cols));
     };
   }));
 }

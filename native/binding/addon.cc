@@ -34,6 +34,7 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
   add("setNumThreads", set_num_threads);
   add("getNumThreads", get_num_threads);
   add("blasInfo", blas_info);
+  add("kernelInfo", kernel_info);
   return exports;
 }
 

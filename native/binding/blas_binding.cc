@@ -1,23 +1,35 @@
-// The BLAS behind the kernels: its thread count and a description of the build.
+// The BLAS behind the kernels, the team's thread count, and which recurrent kernel runs.
 #include <cblas.h>
 
 #include <mutex>
 #include <string>
 
+#include "../kernels/recurrent/recurrent.h"
+#include "../kernels/team.h"
 #include "functions.h"
 #include "run.h"
 
 namespace rnn::binding {
 
-// (n): sets OpenBLAS's thread count, waiting for any running kernel to finish first.
+// (n): sets the team's thread count, waiting for any running kernel to finish first.
 Napi::Value set_num_threads(const Napi::CallbackInfo& info) {
   std::lock_guard<std::mutex> lock(blas_mutex());
-  openblas_set_num_threads(dim(info, 0));
+  set_team_size(dim(info, 0));
   return info.Env().Undefined();
 }
 
-Napi::Value get_num_threads(const Napi::CallbackInfo& info) {
-  return Napi::Number::New(info.Env(), openblas_get_num_threads());
+Napi::Value get_num_threads(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), team_size()); }
+
+// { recurrent, isa, bestIsa, numThreads }
+Napi::Value kernel_info(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const KernelConfig& config = kernel_config();
+  Napi::Object result = Napi::Object::New(env);
+  result.Set("recurrent", path_name(config.path));
+  result.Set("isa", isa_name(config.isa));
+  result.Set("bestIsa", isa_name(config.best_isa));
+  result.Set("numThreads", team_size());
+  return result;
 }
 
 // { vendor, config, corename, threading, numThreads }
@@ -29,7 +41,7 @@ Napi::Value blas_info(const Napi::CallbackInfo& info) {
   result.Set("config", std::string(openblas_get_config()));
   result.Set("corename", std::string(openblas_get_corename()));
   result.Set("threading", parallel == 0 ? "sequential" : parallel == 1 ? "pthreads" : "openmp");
-  result.Set("numThreads", openblas_get_num_threads());
+  result.Set("numThreads", team_size());
   return result;
 }
 

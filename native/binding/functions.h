@@ -27,5 +27,6 @@ Napi::Value adam_update(const Napi::CallbackInfo& info);
 Napi::Value set_num_threads(const Napi::CallbackInfo& info);
 Napi::Value get_num_threads(const Napi::CallbackInfo& info);
 Napi::Value blas_info(const Napi::CallbackInfo& info);
+Napi::Value kernel_info(const Napi::CallbackInfo& info);
 
 }  // namespace rnn::binding

@@ -4,7 +4,7 @@
 // Measured against std::exp and std::tanh over [-80, 80] and down to 1e-12: exp within 1 ulp, tanh within 3, the
 // sigmoid within 4 (test/fast-math.test.mjs checks them through the public functions).
 //
-// RNN_VECTORIZED marks a loop function to be compiled twice, for AVX2+FMA and for the baseline, the right one
+// RNN_VECTORIZED marks a loop function to be compiled three times, for AVX-512, AVX2+FMA and the baseline, the right one
 // picked at load time (GCC target_clones on ELF x86-64); elsewhere it is empty and the baseline build is used.
 #pragma once
 #include <cstdint>
@@ -13,9 +13,17 @@
 #include <type_traits>
 
 #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__ELF__)
-#define RNN_VECTORIZED __attribute__((target_clones("arch=x86-64-v3", "default")))
+#define RNN_VECTORIZED __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
 #else
 #define RNN_VECTORIZED
+#endif
+
+// For the elementwise helpers and the cells' equations: always inlined into their (vectorized) callers, whatever
+// the compiler's size heuristics say, so that each clone of a loop gets its own vector code.
+#if defined(__GNUC__)
+#define RNN_INLINE __attribute__((always_inline)) inline
+#else
+#define RNN_INLINE inline
 #endif
 
 namespace rnn {
@@ -43,7 +51,7 @@ struct FloatBits<float> {
 };
 
 template <typename To, typename From>
-inline To bit_cast(From from) {
+RNN_INLINE To bit_cast(From from) {
   static_assert(sizeof(To) == sizeof(From), "bit_cast between equal sizes");
   To to;
   std::memcpy(&to, &from, sizeof(To));
@@ -52,7 +60,7 @@ inline To bit_cast(From from) {
 
 // e^r - 1 for |r| ≤ ln2/2: Taylor terms to r^13 (double) or r^7 (float), both below half an ulp there. Without the
 // leading 1, so that expm1 keeps its relative accuracy near 0.
-inline double expm1_reduced(double r) {
+RNN_INLINE double expm1_reduced(double r) {
   double p = 1.0 / 6227020800.0;
   p = p * r + 1.0 / 479001600.0;
   p = p * r + 1.0 / 39916800.0;
@@ -69,7 +77,7 @@ inline double expm1_reduced(double r) {
   return p * r;
 }
 
-inline float expm1_reduced(float r) {
+RNN_INLINE float expm1_reduced(float r) {
   float p = 1.0f / 5040.0f;
   p = p * r + 1.0f / 720.0f;
   p = p * r + 1.0f / 120.0f;
@@ -83,7 +91,7 @@ inline float expm1_reduced(float r) {
 // x = k·ln2 + r with |r| ≤ ln2/2 and the integer k; returns r and sets two_k = 2^k. x must be within
 // [lowest_exponent, highest_exponent] (or NaN, which gives NaN).
 template <typename Real>
-inline Real reduce(Real x, Real& two_k) {
+RNN_INLINE Real reduce(Real x, Real& two_k) {
   using B = FloatBits<Real>;
   const Real log2e = Real(1.4426950408889634), ln2_hi = Real(0.693145751953125), ln2_lo = Real(1.42860682030941723212e-6);
   const Real shifted = x * log2e + B::round_magic;
@@ -98,7 +106,7 @@ inline Real reduce(Real x, Real& two_k) {
 // e^x. Below lowest_exponent it is 0, above highest_exponent +∞ (double: e^-708 and e^709; float: e^-87 and e^88,
 // a little inside float's range, where 2^k would leave the exponent field); NaN stays NaN.
 template <typename Real>
-inline Real fast_exp(Real x_in) {
+RNN_INLINE Real fast_exp(Real x_in) {
   using B = FloatBits<Real>;
   Real x = x_in < B::lowest_exponent ? B::lowest_exponent : x_in;
   x = x > B::highest_exponent ? B::highest_exponent : x;
@@ -111,7 +119,7 @@ inline Real fast_exp(Real x_in) {
 
 // e^x - 1 for |x| ≤ 40 (callers clamp): 2^k·(e^r - 1) + (2^k - 1), where 2^k - 1 is exact.
 template <typename Real>
-inline Real fast_expm1(Real x) {
+RNN_INLINE Real fast_expm1(Real x) {
   Real scale;
   const Real r = reduce(x, scale);
   return scale * expm1_reduced(r) + (scale - Real(1));
@@ -120,7 +128,7 @@ inline Real fast_expm1(Real x) {
 // tanh(x) = e / (e + 2) with e = e^{2x} - 1: one expm1 and one division, accurate near 0 as expm1 is. Beyond
 // |x| = 20, tanh is ±1 in double and float alike.
 template <typename Real>
-inline Real fast_tanh(Real x) {
+RNN_INLINE Real fast_tanh(Real x) {
   Real y = Real(2) * x;
   y = y > Real(40) ? Real(40) : y;
   y = y < Real(-40) ? Real(-40) : y;
@@ -129,7 +137,7 @@ inline Real fast_tanh(Real x) {
 }
 
 template <typename Real>
-inline Real fast_sigmoid(Real x) {
+RNN_INLINE Real fast_sigmoid(Real x) {
   return Real(1) / (Real(1) + fast_exp(-x));
 }
 

@@ -3,48 +3,61 @@
 #pragma once
 #include <cstddef>
 
+#include "team.h"
+
 namespace rnn {
 
-// Both conversions are, for each example j, a transpose between (n, T) and (T, n) with large strides (m·T and m·n
-// values); they go tile by tile so that the rows a tile reads and writes stay in the L1 cache.
+// dst (C, R) = src (R, C)ᵀ, row strides ldd and lds, through a 16 × 16 tile on the stack: each tile reads 16 whole
+// source runs and writes 16 whole destination runs, so the power-of-two strides of these layouts (which put every
+// row of a tile in the same L1 set) never make the cache hold more than one run of each at a time.
 constexpr std::size_t kTransposeTile = 16;
+
+template <typename Real>
+void transpose(Real* dst, std::size_t ldd, const Real* src, std::size_t lds, std::size_t R, std::size_t C) {
+  Real tile[kTransposeTile][kTransposeTile];
+  for (std::size_t r0 = 0; r0 < R; r0 += kTransposeTile)
+    for (std::size_t c0 = 0; c0 < C; c0 += kTransposeTile) {
+      const std::size_t rows = R - r0 < kTransposeTile ? R - r0 : kTransposeTile;
+      const std::size_t cols = C - c0 < kTransposeTile ? C - c0 : kTransposeTile;
+      for (std::size_t r = 0; r < rows; ++r) {
+        const Real* in = src + (r0 + r) * lds + c0;
+        for (std::size_t c = 0; c < cols; ++c) tile[c][r] = in[c];
+      }
+      for (std::size_t c = 0; c < cols; ++c) {
+        Real* out = dst + (c0 + c) * ldd + r0;
+        for (std::size_t r = 0; r < rows; ++r) out[r] = tile[c][r];
+      }
+    }
+}
+
+// Both conversions are, for each example j, a transpose between (n, T) and (T, n) with strides m·T and m·n.
+// Examples are shared among the team's threads.
 
 // dst (T, m, n) time-major  <-  src (n, m, T) notebook layout.
 template <typename Real>
 void to_time_major(Real* dst, const Real* src, std::size_t n, std::size_t m, std::size_t T) {
-  for (std::size_t j = 0; j < m; ++j)
-    for (std::size_t i0 = 0; i0 < n; i0 += kTransposeTile)
-      for (std::size_t t0 = 0; t0 < T; t0 += kTransposeTile) {
-        const std::size_t i1 = i0 + kTransposeTile < n ? i0 + kTransposeTile : n;
-        const std::size_t t1 = t0 + kTransposeTile < T ? t0 + kTransposeTile : T;
-        for (std::size_t i = i0; i < i1; ++i) {
-          const Real* row = src + (i * m + j) * T;
-          for (std::size_t t = t0; t < t1; ++t) dst[(t * m + j) * n + i] = row[t];
-        }
-      }
+  parallel_for(threads_for(double(n) * m * T, kElementsPerThread), m, [&](std::size_t j0, std::size_t j1) {
+    for (std::size_t j = j0; j < j1; ++j) transpose(dst + j * n, m * n, src + j * T, m * T, n, T);
+  });
 }
 
 // dst (n, m, T) notebook layout  <-  src (T, m, n) time-major.
 template <typename Real>
 void from_time_major(Real* dst, const Real* src, std::size_t n, std::size_t m, std::size_t T) {
-  for (std::size_t j = 0; j < m; ++j)
-    for (std::size_t t0 = 0; t0 < T; t0 += kTransposeTile)
-      for (std::size_t i0 = 0; i0 < n; i0 += kTransposeTile) {
-        const std::size_t i1 = i0 + kTransposeTile < n ? i0 + kTransposeTile : n;
-        const std::size_t t1 = t0 + kTransposeTile < T ? t0 + kTransposeTile : T;
-        for (std::size_t i = i0; i < i1; ++i) {
-          Real* row = dst + (i * m + j) * T;
-          for (std::size_t t = t0; t < t1; ++t) row[t] = src[(t * m + j) * n + i];
-        }
-      }
+  parallel_for(threads_for(double(n) * m * T, kElementsPerThread), m, [&](std::size_t j0, std::size_t j1) {
+    for (std::size_t j = j0; j < j1; ++j) transpose(dst + j * T, m * T, src + j * n, m * n, T, n);
+  });
 }
 
-// out (cols) = sum over the rows of a (rows, cols): the batch-and-time sum that gives a bias gradient.
+// out (cols) = sum over the rows of a (rows, cols): the batch-and-time sum that gives a bias gradient. Columns are
+// shared among the team's threads.
 template <typename Real>
 void column_sums(Real* out, const Real* a, std::size_t rows, std::size_t cols) {
-  for (std::size_t c = 0; c < cols; ++c) out[c] = 0;
-  for (std::size_t r = 0; r < rows; ++r)
-    for (std::size_t c = 0; c < cols; ++c) out[c] += a[r * cols + c];
+  parallel_for(threads_for(double(rows) * cols, kElementsPerThread), cols, [&](std::size_t c0, std::size_t c1) {
+    for (std::size_t c = c0; c < c1; ++c) out[c] = 0;
+    for (std::size_t r = 0; r < rows; ++r)
+      for (std::size_t c = c0; c < c1; ++c) out[c] += a[r * cols + c];
+  });
 }
 
 }  // namespace rnn

@@ -2,10 +2,10 @@
 
 #include <cmath>
 
-#include "blas.h"
+#include "arena.h"
 #include "fast_math.h"
 #include "layout.h"
-#include "workspace.h"
+#include "team_blas.h"
 
 namespace rnn {
 
@@ -32,7 +32,7 @@ double softmax_cross_entropy_backward(const SoftmaxCrossEntropy<Real>& p) {
   for (std::size_t r = 0; r < p.rows; ++r) counted += p.targets[r] >= 0;
   const Real scale = counted > 0 ? Real(1) / Real(counted) : Real(0);
   // Z (rows, n_y) = H (rows, n_a) · Wyᵀ, then each row becomes ∂J/∂z.
-  gemm(Op::N, Op::T, int(p.rows), n_y, n_a, Real(1), p.H, n_a, p.Wy, n_a, Real(0), p.Z, n_y);
+  parallel_gemm(Op::N, Op::T, int(p.rows), n_y, n_a, Real(1), p.H, n_a, p.Wy, n_a, Real(0), p.Z, n_y);
   double total = 0;
   for (std::size_t r = 0; r < p.rows; ++r) {
     Real* z = p.Z + r * n_y;
@@ -44,21 +44,20 @@ double softmax_cross_entropy_backward(const SoftmaxCrossEntropy<Real>& p) {
     total += softmax_cross_entropy_row(z, n_y, p.targets[r], scale);
   }
   // dWy (n_y, n_a) = dZᵀ H, dby = Σ rows of dZ, dH (rows, n_a) = dZ · Wy.
-  gemm(Op::T, Op::N, n_y, n_a, int(p.rows), Real(1), p.Z, n_y, p.H, n_a, Real(0), p.dWy, n_a);
+  parallel_gemm(Op::T, Op::N, n_y, n_a, int(p.rows), Real(1), p.Z, n_y, p.H, n_a, Real(0), p.dWy, n_a);
   column_sums(p.dby, p.Z, p.rows, std::size_t(n_y));
-  gemm(Op::N, Op::N, int(p.rows), n_a, n_y, Real(1), p.Z, n_y, p.Wy, n_a, Real(0), p.dH, n_a);
+  parallel_gemm(Op::N, Op::N, int(p.rows), n_a, n_y, Real(1), p.Z, n_y, p.Wy, n_a, Real(0), p.dH, n_a);
   return counted > 0 ? total / double(counted) : 0.0;
 }
 
 template <typename Real>
 double output_layer_backward(const OutputLayerBackward<Real>& p) {
   const std::size_t rows = std::size_t(p.T) * p.m;
-  Workspace<Real> ws(2 * rows * p.n_a + rows * p.n_y);
-  Real* H = ws.take(rows * p.n_a);
-  Real* dH = ws.take(rows * p.n_a);
-  Real* Z = ws.take(rows * p.n_y);
-  Workspace<std::int32_t> targets(rows);
-  std::int32_t* time_major_targets = targets.take(rows);
+  Scratch scratch;
+  Real* H = scratch.take<Real>(rows * p.n_a);
+  Real* dH = scratch.take<Real>(rows * p.n_a);
+  Real* Z = scratch.take<Real>(rows * p.n_y);
+  std::int32_t* time_major_targets = scratch.take<std::int32_t>(rows);
   to_time_major(H, p.a, p.n_a, p.m, p.T);
   to_time_major(time_major_targets, p.targets, 1, p.m, p.T);
   const double loss = softmax_cross_entropy_backward(SoftmaxCrossEntropy<Real>{

@@ -1,0 +1,107 @@
+#include "recurrent.h"
+
+#include <cstdlib>
+#include <cstring>
+
+#include "microkernels.h"
+
+namespace rnn {
+
+namespace {
+
+Isa best_isa() {
+#if defined(__GNUC__) && defined(__x86_64__)
+  __builtin_cpu_init();
+  if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl")) return Isa::Avx512;
+  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return Isa::Avx2;
+#endif
+  return Isa::Portable;
+}
+
+KernelConfig read_config() {
+  KernelConfig config{RecurrentPath::Packed, best_isa(), best_isa()};
+  const char* path = std::getenv("RNN_NATIVE_RECURRENT");
+  if (path != nullptr && std::strcmp(path, "blas") == 0) config.path = RecurrentPath::Blas;
+  const char* isa = std::getenv("RNN_NATIVE_ISA");
+  if (isa != nullptr) {
+    Isa wanted = config.best_isa;
+    if (std::strcmp(isa, "portable") == 0) wanted = Isa::Portable;
+    if (std::strcmp(isa, "avx2") == 0) wanted = Isa::Avx2;
+    if (std::strcmp(isa, "avx512") == 0) wanted = Isa::Avx512;
+    if (int(wanted) <= int(config.best_isa)) config.isa = wanted;
+  }
+  return config;
+}
+
+}  // namespace
+
+const KernelConfig& kernel_config() {
+  static const KernelConfig config = read_config();
+  return config;
+}
+
+const char* isa_name(Isa isa) {
+  return isa == Isa::Avx512 ? "avx512" : isa == Isa::Avx2 ? "avx2" : "portable";
+}
+
+const char* path_name(RecurrentPath path) { return path == RecurrentPath::Blas ? "blas" : "packed"; }
+
+template <>
+void packed_matmul<float>(Isa isa, float* C, std::size_t ldc, const float* A, std::size_t lda, const float* Bp, int M,
+                          int K, int panels) {
+  switch (isa) {
+    case Isa::Avx512: return avx512::matmul_f32(C, ldc, A, lda, Bp, M, K, panels);
+    case Isa::Avx2: return avx2::matmul_f32(C, ldc, A, lda, Bp, M, K, panels);
+    case Isa::Portable: return portable::matmul_f32(C, ldc, A, lda, Bp, M, K, panels);
+  }
+}
+
+template <>
+void packed_matmul<double>(Isa isa, double* C, std::size_t ldc, const double* A, std::size_t lda, const double* Bp,
+                           int M, int K, int panels) {
+  switch (isa) {
+    case Isa::Avx512: return avx512::matmul_f64(C, ldc, A, lda, Bp, M, K, panels);
+    case Isa::Avx2: return avx2::matmul_f64(C, ldc, A, lda, Bp, M, K, panels);
+    case Isa::Portable: return portable::matmul_f64(C, ldc, A, lda, Bp, M, K, panels);
+  }
+}
+
+template <typename Real>
+void pack_rows(Real* Bp, const Real* W, std::size_t ldw, const int* row_of, int N, int K, int NR) {
+  const int panels = (N + NR - 1) / NR;
+  for (int p = 0; p < panels; ++p) {
+    Real* panel = Bp + std::size_t(p) * K * NR;
+    for (int j = 0; j < NR; ++j) {
+      const int n = p * NR + j;
+      const int row = n < N ? row_of[n] : -1;
+      if (row < 0) {
+        for (int k = 0; k < K; ++k) panel[std::size_t(k) * NR + j] = 0;
+      } else {
+        const Real* w = W + std::size_t(row) * ldw;
+        for (int k = 0; k < K; ++k) panel[std::size_t(k) * NR + j] = w[k];
+      }
+    }
+  }
+}
+
+template <typename Real>
+void pack_columns(Real* Bp, const Real* W, std::size_t ldw, std::size_t c0, int N, int K, int NR) {
+  const int panels = (N + NR - 1) / NR;
+  for (int p = 0; p < panels; ++p) {
+    Real* panel = Bp + std::size_t(p) * K * NR;
+    const int width = N - p * NR < NR ? N - p * NR : NR;
+    for (int k = 0; k < K; ++k) {
+      const Real* w = W + std::size_t(k) * ldw + c0 + std::size_t(p) * NR;
+      Real* b = panel + std::size_t(k) * NR;
+      for (int j = 0; j < width; ++j) b[j] = w[j];
+      for (int j = width; j < NR; ++j) b[j] = 0;
+    }
+  }
+}
+
+template void pack_rows<float>(float*, const float*, std::size_t, const int*, int, int, int);
+template void pack_rows<double>(double*, const double*, std::size_t, const int*, int, int, int);
+template void pack_columns<float>(float*, const float*, std::size_t, std::size_t, int, int, int);
+template void pack_columns<double>(double*, const double*, std::size_t, std::size_t, int, int, int);
+
+}  // namespace rnn

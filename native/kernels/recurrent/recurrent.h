@@ -1,0 +1,54 @@
+// The per-step recurrent product of the scan, and how it is computed.
+//
+// The persistent kernel: each team thread owns a block of hidden units with all their gates for a whole call. It
+// packs its slice of W_h once into panels of NR columns (B (K, NR) per panel, row-major, zero-padded) that stay in
+// its own cache, and every step multiplies the shared state by them with a register-blocked microkernel
+// (AVX-512, AVX2 or portable, picked at run time). The BLAS path computes the same products with one
+// cblas_?gemm per gate block and step; it is the reference the tests compare with, and a fallback.
+//
+// RNN_NATIVE_RECURRENT=blas selects the BLAS path; RNN_NATIVE_ISA=avx512|avx2|portable forces a microkernel the
+// CPU can run (a forced ISA it cannot run falls back to the best it can). Both are read once, at the first call.
+#pragma once
+#include <cstddef>
+
+namespace rnn {
+
+enum class Isa { Portable = 0, Avx2 = 1, Avx512 = 2 };
+enum class RecurrentPath { Packed = 0, Blas = 1 };
+
+struct KernelConfig {
+  RecurrentPath path;
+  Isa isa;        // the microkernel the packed path runs
+  Isa best_isa;   // the best this CPU can run
+};
+
+const KernelConfig& kernel_config();
+const char* isa_name(Isa isa);
+const char* path_name(RecurrentPath path);
+
+// Register tile of the microkernels: MR rows of A by NR = 2 vectors of columns.
+template <typename Real>
+constexpr int panel_width(Isa isa) {
+  return int((isa == Isa::Avx512 ? 128 : isa == Isa::Avx2 ? 64 : 32) / sizeof(Real));
+}
+template <typename Real>
+constexpr int vector_lanes(Isa isa) {
+  return panel_width<Real>(isa) / 2;
+}
+
+// C (M, panels·NR) = A (M, K) · Bp, where Bp holds `panels` packed panels of (K, NR) one after another. Every
+// column of every panel is written (padding columns come out zero). ldc ≥ panels·NR; nothing needs alignment.
+template <typename Real>
+void packed_matmul(Isa isa, Real* C, std::size_t ldc, const Real* A, std::size_t lda, const Real* Bp, int M, int K,
+                   int panels);
+
+// Packing B = rows of W, transposed: column n of B is row `row_of[n]` of W (ldw), over its K first values, or zero
+// where row_of[n] < 0. Writes panels = ceil(N / NR) panels into Bp (panels · K · NR values).
+template <typename Real>
+void pack_rows(Real* Bp, const Real* W, std::size_t ldw, const int* row_of, int N, int K, int NR);
+
+// Packing B = a block of columns of W: B (K, N) = W[0..K, c0..c0+N) (ldw), zero-padded to whole panels.
+template <typename Real>
+void pack_columns(Real* Bp, const Real* W, std::size_t ldw, std::size_t c0, int N, int K, int NR);
+
+}  // namespace rnn

@@ -1,0 +1,185 @@
+#include "scan.h"
+
+#include <algorithm>
+
+#include "arena.h"
+#include "cells/lstm.h"
+#include "cells/rnn.h"
+#include "fast_math.h"
+#include "layout.h"
+#include "recurrent/recurrent.h"
+#include "team.h"
+#include "team_blas.h"
+
+namespace rnn {
+
+namespace {
+
+// A step's recurrent product below this many multiply-adds per thread is not worth a barrier per step.
+constexpr double kRecurrentMacsPerThread = 1 << 15;
+
+// How the hidden units are dealt to the team for one call, and the per-thread buffers that follows from it.
+// Thread tid owns units [u0, u0 + units) with all their gates. Its forward panels hold the rows of W_h of its units,
+// gate k's units at columns [k·padded, k·padded + units) of its product (padded: units rounded up to a vector);
+// its backward panels hold the columns of W_h of its units.
+struct Plan {
+  RecurrentPath path;
+  Isa isa;
+  int threads, lanes, NR, G, n_a;
+  int max_padded;
+
+  Plan(int gates, int n_a_, int m, std::size_t real_size) : G(gates), n_a(n_a_) {
+    const KernelConfig& config = kernel_config();
+    path = config.path;
+    isa = config.isa;
+    NR = real_size == sizeof(float) ? panel_width<float>(isa) : panel_width<double>(isa);
+    lanes = NR / 2;
+    const int blocks = (n_a + lanes - 1) / lanes;
+    threads = std::min(threads_for(double(m) * G * n_a * n_a, kRecurrentMacsPerThread), blocks);
+    max_padded = (blocks + threads - 1) / threads * lanes;
+  }
+
+  Share units(int tid) const { return share(tid, threads, std::size_t(n_a), std::size_t(lanes)); }
+  static int round_up(int n, int to) { return (n + to - 1) / to * to; }
+  // Forward: columns of a thread's product (m, forward_ld) and of its panels.
+  int forward_ld() const { return round_up(G * max_padded, NR); }
+  // Backward: columns of a thread's carried gradient (m, backward_ld) and of its panels.
+  int backward_ld() const { return round_up(max_padded, NR); }
+};
+
+// Shapes: one step, rows 0..m-1, this thread's units [u0, u0 + units). Z, the step's (m, G·n_a) gates;
+// R (m, ldr) the thread's recurrent products, gate k at column k·padded; c_prev, c, h (m, n_a) or c null.
+template <typename Cell, typename Real>
+RNN_VECTORIZED void forward_pointwise(Real* Z, const Real* R, int ldr, int padded, const Real* b, const Real* c_prev,
+                                      Real* c, Real* h, int m, int n_a, int u0, int units) {
+  const std::size_t gn = std::size_t(Cell::gates) * n_a;
+  for (int i = 0; i < m; ++i) {
+    const std::size_t row = std::size_t(i) * n_a + u0;
+    Cell::forward(Z + i * gn + u0, std::size_t(n_a), R + std::size_t(i) * ldr, std::size_t(padded), b + u0,
+                  std::size_t(n_a), c == nullptr ? nullptr : c_prev + row, c == nullptr ? nullptr : c + row, h + row,
+                  units);
+  }
+}
+
+// Shapes: one step; dZ, Z (m, G·n_a); c, c_prev, dH, dc (m, n_a) or c, dc null; D (m, ldd) the thread's gradient
+// carried from step t + 1, units from column 0.
+template <typename Cell, typename Real>
+RNN_VECTORIZED void backward_pointwise(Real* dZ, const Real* Z, const Real* c, const Real* c_prev, const Real* dH,
+                                       const Real* D, int ldd, Real* dc, int m, int n_a, int u0, int units) {
+  const std::size_t gn = std::size_t(Cell::gates) * n_a;
+  for (int i = 0; i < m; ++i) {
+    const std::size_t row = std::size_t(i) * n_a + u0;
+    Cell::backward(dZ + i * gn + u0, Z + i * gn + u0, std::size_t(n_a), c == nullptr ? nullptr : c + row,
+                   c == nullptr ? nullptr : c_prev + row, dH + row, D + std::size_t(i) * ldd,
+                   dc == nullptr ? nullptr : dc + row, units);
+  }
+}
+
+}  // namespace
+
+template <typename Cell, typename Real>
+void scan_forward(const ScanForward<Real>& p) {
+  constexpr int G = Cell::gates;
+  const int n_a = p.n_a, m = p.m, gn = G * n_a;
+  const std::size_t step = std::size_t(m) * n_a;
+  const Plan plan(G, n_a, m, sizeof(Real));
+  const bool packed = plan.path == RecurrentPath::Packed;
+  const int ld = plan.forward_ld();
+  const std::size_t panel_size = packed ? std::size_t(ld) * n_a : 0;
+
+  // Input projection of every step at once: Z (T·m, G·n_a) = X (T·m, n_x) · Wxᵀ.
+  if (p.X != nullptr)
+    parallel_gemm(Op::N, Op::T, p.T * m, gn, p.n_x, Real(1), p.X, p.n_x, p.Wx, p.ldwx, Real(0), p.Z, gn);
+
+  Scratch scratch;
+  Real* panels = scratch.take<Real>(panel_size * plan.threads);
+  Real* products = scratch.take<Real>(std::size_t(m) * ld * plan.threads);
+  int* row_of = scratch.take<int>(std::size_t(ld) * plan.threads);
+  team_run(plan.threads, [&](int tid) {
+    const Share s = plan.units(tid);
+    const int u0 = int(s.begin), units = int(s.end - s.begin);
+    const int padded = Plan::round_up(units, plan.lanes);
+    Real* B = panels + panel_size * tid;
+    Real* R = products + std::size_t(m) * ld * tid;
+    if (packed) {
+      int* rows = row_of + std::size_t(ld) * tid;
+      for (int n = 0; n < G * padded; ++n) rows[n] = n % padded < units ? (n / padded) * n_a + u0 + n % padded : -1;
+      pack_rows(B, p.Wh, std::size_t(p.ldwh), rows, G * padded, n_a, plan.NR);
+    }
+    const int panel_count = (G * padded + plan.NR - 1) / plan.NR;
+    for (int t = 0; t < p.T; ++t) {
+      const Real* h = p.H + t * step;
+      // R (m, G·padded) = h (m, n_a) · W_h[rows of this thread's units]ᵀ.
+      if (packed) {
+        packed_matmul(plan.isa, R, std::size_t(ld), h, std::size_t(n_a), B, m, n_a, panel_count);
+      } else {
+        for (int k = 0; k < G; ++k)
+          gemm(Op::N, Op::T, m, units, n_a, Real(1), h, n_a, p.Wh + std::size_t(k * n_a + u0) * p.ldwh, p.ldwh,
+               Real(0), R + k * padded, ld);
+      }
+      Real* C = p.C;
+      forward_pointwise<Cell>(p.Z + t * m * std::size_t(gn), R, ld, padded, p.b, C == nullptr ? nullptr : C + t * step,
+                              C == nullptr ? nullptr : C + (t + 1) * step, p.H + (t + 1) * step, m, n_a, u0, units);
+      team_barrier();
+    }
+  });
+}
+
+template <typename Cell, typename Real>
+void scan_backward(const ScanBackward<Real>& p) {
+  constexpr int G = Cell::gates;
+  const int n_a = p.n_a, m = p.m, gn = G * n_a;
+  const std::size_t step = std::size_t(m) * n_a, rows = std::size_t(p.Tb) * m;
+  const Plan plan(G, n_a, m, sizeof(Real));
+  const bool packed = plan.path == RecurrentPath::Packed;
+  const int ld = plan.backward_ld();
+  const std::size_t panel_size = packed ? std::size_t(ld) * gn : 0;
+
+  {
+    Scratch scratch;
+    Real* panels = scratch.take<Real>(panel_size * plan.threads);
+    Real* carried = scratch.take<Real>(std::size_t(m) * ld * plan.threads);
+    team_run(plan.threads, [&](int tid) {
+      const Share s = plan.units(tid);
+      const int u0 = int(s.begin), units = int(s.end - s.begin);
+      Real* B = panels + panel_size * tid;
+      Real* D = carried + std::size_t(m) * ld * tid;
+      if (packed) pack_columns(B, p.Wh, std::size_t(p.ldwh), std::size_t(u0), units, gn, plan.NR);
+      const int panel_count = (units + plan.NR - 1) / plan.NR;
+      std::fill(D, D + std::size_t(m) * ld, Real(0));
+      for (int t = p.Tb - 1; t >= 0; --t) {
+        Real* dz = p.dZ + t * m * std::size_t(gn);
+        const Real* C = p.C;
+        backward_pointwise<Cell>(dz, p.Z + t * m * std::size_t(gn), C == nullptr ? nullptr : C + (t + 1) * step,
+                                 C == nullptr ? nullptr : C + t * step, p.dH + t * step, D, ld, p.dc, m, n_a, u0,
+                                 units);
+        team_barrier();
+        // D (m, units) = dz (m, G·n_a) · W_h[:, this thread's units]: ∂J/∂H[t] from this step's gates.
+        if (packed) {
+          packed_matmul(plan.isa, D, std::size_t(ld), dz, std::size_t(gn), B, m, gn, panel_count);
+        } else {
+          gemm(Op::N, Op::N, m, units, gn, Real(1), dz, gn, p.Wh + u0, p.ldwh, Real(0), D, ld);
+        }
+      }
+      for (int i = 0; i < m; ++i) std::copy(D + std::size_t(i) * ld, D + std::size_t(i) * ld + units, p.dh0 + i * n_a + u0);
+    });
+  }
+  // Weight gradients over all steps at once: dWh = dZᵀ H[0..Tb-1], dWx = dZᵀ X, db = Σ rows of dZ; then dX = dZ · Wx.
+  parallel_gemm(Op::T, Op::N, gn, n_a, int(rows), Real(1), p.dZ, gn, p.H, n_a, Real(0), p.dWh, p.lddwh);
+  if (p.X != nullptr)
+    parallel_gemm(Op::T, Op::N, gn, p.n_x, int(rows), Real(1), p.dZ, gn, p.X, p.n_x, Real(0), p.dWx, p.lddwx);
+  column_sums(p.db, p.dZ, rows, std::size_t(gn));
+  if (p.dX != nullptr)
+    parallel_gemm(Op::N, Op::N, int(rows), p.n_x, gn, Real(1), p.dZ, gn, p.Wx, p.ldwx, Real(0), p.dX, p.n_x);
+}
+
+template void scan_forward<LstmCell, float>(const ScanForward<float>&);
+template void scan_forward<LstmCell, double>(const ScanForward<double>&);
+template void scan_forward<RnnCell, float>(const ScanForward<float>&);
+template void scan_forward<RnnCell, double>(const ScanForward<double>&);
+template void scan_backward<LstmCell, float>(const ScanBackward<float>&);
+template void scan_backward<LstmCell, double>(const ScanBackward<double>&);
+template void scan_backward<RnnCell, float>(const ScanBackward<float>&);
+template void scan_backward<RnnCell, double>(const ScanBackward<double>&);
+
+}  // namespace rnn

@@ -1,0 +1,60 @@
+// The scan: one time loop for every cell (cells/*.h), forward and backward through time, on time-major data.
+// It owns the input projection of all steps, the per-step recurrent product (recurrent/recurrent.h: the persistent
+// packed kernel, or BLAS), the team's threads and barriers, and the weight gradients over all steps.
+//
+// Symbols: G the cell's gate count, n_a hidden units, n_x inputs, m examples, T steps. Gate pre-activations of
+// one step are (m, G·n_a) with gate k of example i at columns [k·n_a, (k+1)·n_a) of row i.
+#pragma once
+#include <cstddef>
+
+namespace rnn {
+
+// Shapes: Z (T, m, G·n_a); H, C (T + 1, m, n_a) with H[0], C[0] the initial states (C null for a cell without a
+// cell state); X (T, m, n_x), or null when Z already holds the input projection (the character model gathers it);
+// Wx (G·n_a, n_x) with leading dimension ldwx; Wh (G·n_a, n_a) with ldwh; b (G·n_a).
+// Writes Z = the activated gates (what Cell::forward leaves: for the RNN, Z may be H + m·n_a), H[1..T], C[1..T].
+template <typename Real>
+struct ScanForward {
+  Real* Z;
+  Real* H;
+  Real* C;
+  const Real* X;
+  const Real* Wx;
+  const Real* Wh;
+  const Real* b;
+  int ldwx, ldwh;
+  int n_x, n_a, m, T;
+};
+
+// Shapes: dH (Tb, m, n_a), Tb ≤ T, the upstream gradient of H[1..Tb]; Z, H, C, X, Wx, Wh as the forward pass read
+// and left them (X null: no dWx); dc (m, n_a) ∂J/∂C[Tb] on entry and ∂J/∂C[0] on return (null without cell state).
+// Writes dZ (Tb, m, G·n_a), the gradients of the gate pre-activations; dh0 (m, n_a) = ∂J/∂H[0]; dWh (G·n_a, n_a)
+// with leading dimension lddwh; dWx (G·n_a, n_x) with lddwx unless X is null; db (G·n_a); dX (Tb, m, n_x) unless
+// null.
+template <typename Real>
+struct ScanBackward {
+  Real* dZ;
+  Real* dh0;
+  Real* dc;
+  Real* dWh;
+  Real* dWx;
+  Real* db;
+  Real* dX;
+  const Real* dH;
+  const Real* Z;
+  const Real* H;
+  const Real* C;
+  const Real* X;
+  const Real* Wx;
+  const Real* Wh;
+  int ldwx, ldwh, lddwx, lddwh;
+  int n_x, n_a, m, Tb;
+};
+
+template <typename Cell, typename Real>
+void scan_forward(const ScanForward<Real>& p);
+
+template <typename Cell, typename Real>
+void scan_backward(const ScanBackward<Real>& p);
+
+}  // namespace rnn
