@@ -19,6 +19,8 @@ import {
 import { asciiChart, downsample } from '../dist/cli/ascii-chart.js';
 import { chartPoints, escapeXml, niceScale, niceStep, svgChart } from '../dist/cli/svg-chart.js';
 import { finalLoss } from '../dist/cli/main.js';
+import { editDistance, closest } from '../dist/cli/suggest.js';
+import { holdOut, validatesAt, VALIDATION_POINTS } from '../dist/cli/validation.js';
 import { RandomState } from '../dist/random.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -461,6 +463,45 @@ test('progress: on a narrow terminal the bar shrinks so the line fits', () => {
   const line = writes[0].replace('\r', '').replace('\x1b[K', '');
   assert.ok(line.length <= 69, `${line.length}: ${line}`);
   assert.match(line, /\[#+\.+\]/);
+});
+
+// ---------------------------------------------------------------------------------------------------- validation
+
+test('validation: holdOut keeps round(fraction × lines) out, chosen by the seed, both parts in corpus order', () => {
+  const lines = Array.from({ length: 200 }, (_, i) => `line${i}`);
+  const split = holdOut(lines, 0.05, new RandomState(1));
+  assert.is(split.validation.length, 10);
+  assert.is(split.train.length, 190);
+  assert.equal([...split.train, ...split.validation].sort(), [...lines].sort(), 'every line once');
+  const index = (line) => lines.indexOf(line);
+  for (const part of [split.train, split.validation]) {
+    for (let i = 1; i < part.length; ++i) assert.ok(index(part[i]) > index(part[i - 1]), 'corpus order');
+  }
+  assert.equal(holdOut(lines, 0.05, new RandomState(1)), split, 'the same seed holds out the same lines');
+  assert.not.equal(holdOut(lines, 0.05, new RandomState(2)).validation, split.validation, 'another seed, others');
+  assert.equal(holdOut(lines, 0, new RandomState(1)), { train: lines, validation: [] });
+  assert.equal(holdOut(['only'], 0.5, new RandomState(1)), { train: ['only'], validation: [] }, 'one line is kept for training');
+  assert.is(holdOut(['a', 'b'], 0.9, new RandomState(1)).train.length, 1, 'at least one line to train on');
+});
+
+test('validation: measured VALIDATION_POINTS times, evenly, the last step always among them', () => {
+  for (const total of [1, 7, 300, 3000, 3001]) {
+    const steps = Array.from({ length: total }, (_, i) => i + 1).filter((step) => validatesAt(step, total));
+    assert.ok(steps.includes(total), `${total}: the last step`);
+    assert.ok(steps.length <= Math.min(total, VALIDATION_POINTS + 1), `${total}: ${steps.length} measurements`);
+  }
+  assert.is(Array.from({ length: 3000 }, (_, i) => i + 1).filter((step) => validatesAt(step, 3000)).length, VALIDATION_POINTS);
+});
+
+test('did you mean: edit distance with transpositions, and only close candidates are suggested', () => {
+  assert.is(editDistance('hiden', 'hidden'), 1);
+  assert.is(editDistance('trian', 'train'), 1);
+  assert.is(editDistance('', 'abc'), 3);
+  assert.is(editDistance('kitten', 'sitting'), 3);
+  assert.is(closest('--hiden', ['--hidden', '--batch']), '--hidden');
+  assert.is(closest('--val', ['--val-fraction', '--lr']), '--val-fraction', 'a prefix of an option');
+  assert.is(closest('--bogus', ['--hidden', '--batch', '--lr']), undefined, 'nothing close');
+  assert.is(closest('x', ['train', 'sample']), undefined);
 });
 
 // ---------------------------------------------------------------------------------------------------- ascii chart

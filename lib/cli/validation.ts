@@ -25,7 +25,7 @@ export function holdOut(lines: readonly string[], fraction: number, random: Rand
 }
 
 /** How many times a run measures the validation loss (evenly spaced, the last step always among them). */
-export const VALIDATION_POINTS = 30;
+export const VALIDATION_POINTS = 20;
 
 /** Whether the validation loss is measured after `step` of `total`: every total/VALIDATION_POINTS steps and at the end. */
 export function validatesAt(step: number, total: number): boolean {
