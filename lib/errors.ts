@@ -25,7 +25,11 @@ export type ErrorCode =
   /** A CharModel used while its trainStepAsync runs. */
   | 'ERR_RNN_BUSY'
   /** The native addon could not be loaded. */
-  | 'ERR_RNN_ADDON';
+  | 'ERR_RNN_ADDON'
+  /** The native workspace of a call could not be allocated (memory taken by others): the next call works. */
+  | 'ERR_RNN_OUT_OF_MEMORY'
+  /** Any other error of the native code (none is known: a bug to report). */
+  | 'ERR_RNN_NATIVE';
 
 /** An error of one of the built-in classes that also carries a stable `code`. */
 export type RnnError<E extends Error = Error> = E & { readonly code: ErrorCode };

@@ -1,9 +1,11 @@
 // Loads the addon once: the build from source (build/Release, then build/Debug) when there is one, else the prebuilt
 // one for this platform (prebuilds/), through node-gyp-build. A missing or unloadable addon is one Error that says how
-// to fix it. RNN_NATIVE_ADDON=/path/to/rnn_native.node loads that file instead (the sanitizer run uses it).
+// to fix it. RNN_NATIVE_ADDON=/path/to/rnn_native.node loads that file instead (the sanitizer run uses it). What the
+// addon throws carries a code (native-errors.ts).
 import * as path from 'node:path';
 import type { NativeAddon } from '../binding';
 import { libraryError } from './errors';
+import { withErrorCodes } from './native-errors';
 
 const nodeGypBuild = require('node-gyp-build') as (dir: string) => unknown;
 
@@ -21,4 +23,4 @@ function load(): NativeAddon {
   }
 }
 
-export const native: NativeAddon = load();
+export const native: NativeAddon = withErrorCodes(load());

@@ -59,8 +59,10 @@ const cases = {
   }],
 };
 
-test('every declared code has a case here (ERR_RNN_ADDON is tested by loading a broken addon below)', () => {
-  assert.equal(Object.keys(cases).sort(), declared.filter((c) => c !== 'ERR_RNN_ADDON').sort());
+const FROM_ADDON = ['ERR_RNN_ADDON', 'ERR_RNN_OUT_OF_MEMORY', 'ERR_RNN_NATIVE'];
+
+test('every declared code has a case here (the addon\'s own ones are tested with a stand-in addon below)', () => {
+  assert.equal(Object.keys(cases).sort(), declared.filter((c) => !FROM_ADDON.includes(c)).sort());
 });
 
 for (const [code, [ErrorClass, thunk]] of Object.entries(cases)) {
@@ -83,6 +85,32 @@ test('an addon that does not load is ERR_RNN_ADDON, naming what to install', asy
   assert.is(error.code, 'ERR_RNN_ADDON');
   assert.match(error.message, /libopenblas0/);
   assert.match(error.message, /npm rebuild rnn-native --build-from-source/);
+});
+
+test('errors of the addon itself carry codes: its workspace allocation failing is ERR_RNN_OUT_OF_MEMORY, sync or async', async () => {
+  const { spawnSync } = await import('node:child_process');
+  // A stand-in addon (RNN_NATIVE_ADDON loads any module) whose kernels fail as the real one does when memory is gone.
+  const addon = path.join(os.tmpdir(), `rnn-native-failing-addon-${process.pid}.cjs`);
+  writeFileSync(addon, `
+    const oom = () => new Error('rnn-native: not enough memory for the workspace of this call');
+    module.exports = {
+      rnnForward() { throw oom(); },
+      rnnForwardAsync() { return Promise.reject(oom()); },
+      getNumThreads() { throw new Error('something else'); },
+    };`);
+  const child = spawnSync(process.execPath, ['-e', `
+    const rn = require('rnn-native');
+    const V = { x: [[[1]]], a0: [[0]], params: { Wax: [[1]], Waa: [[1]], ba: [[0]] } };
+    const codeOf = (f) => { try { f(); } catch (e) { return [e.constructor.name, e.code]; } };
+    const out = { sync: codeOf(() => rn.rnnForward(V.x, V.a0, V.params)), other: codeOf(() => rn.getNumThreads()) };
+    rn.rnnForwardAsync(V.x, V.a0, V.params).catch((e) => {
+      out.async = [e.constructor.name, e.code];
+      console.log(JSON.stringify(out));
+    });`], { cwd: root, env: { ...process.env, RNN_NATIVE_ADDON: addon }, encoding: 'utf8' });
+  assert.is(child.status, 0, child.stderr);
+  assert.equal(JSON.parse(child.stdout), {
+    sync: ['Error', 'ERR_RNN_OUT_OF_MEMORY'], other: ['Error', 'ERR_RNN_NATIVE'], async: ['Error', 'ERR_RNN_OUT_OF_MEMORY'],
+  });
 });
 
 test('the README lists every code, and no other', () => {
