@@ -23,6 +23,7 @@ test('train --json ends with the summary line, and the same seed gives the same 
   const summary = JSON.parse(lines[0]);
   assert.equal(Object.keys(summary).sort(), ['charsPerSecond', 'finalLoss', 'initialLoss', 'samples', 'seconds', 'steps', 'validationLoss']);
   assert.ok(summary.validationLoss > 0 && summary.validationLoss < summary.initialLoss, `validation loss ${summary.validationLoss}`);
+  assert.ok(summary.charsPerSecond > (40 * 8 * 12) / summary.seconds, 'the training speed leaves the validation passes out');
   assert.is(summary.steps, 40);
   assert.is(summary.samples.length, 3);
   assert.ok(summary.finalLoss < summary.initialLoss, `loss ${summary.initialLoss} → ${summary.finalLoss}`);

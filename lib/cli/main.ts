@@ -26,7 +26,9 @@ export interface TrainSummary {
   /** The loss on the held-out lines after the last step; null without validation (--val-fraction 0). */
   validationLoss: number | null;
   steps: number;
+  /** The whole run, validation passes included. */
   seconds: number;
+  /** Characters trained on per second of training (validation passes left out). */
   charsPerSecond: number;
   samples: string[];
 }
@@ -115,9 +117,12 @@ async function train(options: TrainCommand): Promise<void> {
   const losses: number[] = [];
   /** [step, validation loss] after the steps validatesAt picks, and after the last one. */
   const validation: Array<[number, number]> = [];
+  let validationSeconds = 0;
   const validate = (step: number): void => {
     if (split.validation.length === 0 || validation.at(-1)?.[0] === step) return;
+    const started = performance.now();
     const loss = model.loss(split.validation);
+    validationSeconds += (performance.now() - started) / 1000;
     validation.push([step, loss]);
     progress.validation(loss);
   };
@@ -143,7 +148,8 @@ async function train(options: TrainCommand): Promise<void> {
     validationLoss: validation.at(-1)?.[1] ?? null,
     steps: losses.length,
     seconds,
-    charsPerSecond: (losses.length * charsPerStep) / seconds,
+    // Training speed: the validation passes are not training.
+    charsPerSecond: (losses.length * charsPerStep) / (seconds - validationSeconds),
     samples: [],
   };
   const random = new RandomState(options.seed);
