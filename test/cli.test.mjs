@@ -17,6 +17,7 @@ import {
   ProgressBar, Smoother, charsPerSecond, etaSeconds, formatBar, formatDuration, formatProgress, formatRate,
 } from '../dist/cli/progress.js';
 import { asciiChart, downsample } from '../dist/cli/ascii-chart.js';
+import { wrapText } from '../dist/cli/wrap.js';
 import { chartPoints, escapeXml, niceScale, niceStep, svgChart } from '../dist/cli/svg-chart.js';
 import { finalLoss } from '../dist/cli/main.js';
 import { editDistance, closest } from '../dist/cli/suggest.js';
@@ -491,6 +492,17 @@ test('validation: measured VALIDATION_POINTS times, evenly, the last step always
     assert.ok(steps.length <= Math.min(total, VALIDATION_POINTS + 1), `${total}: ${steps.length} measurements`);
   }
   assert.is(Array.from({ length: 3000 }, (_, i) => i + 1).filter((step) => validatesAt(step, 3000)).length, VALIDATION_POINTS);
+});
+
+test('wrap: text breaks at spaces into lines of at most the width; a short line is kept as it is, spaces and all', () => {
+  assert.equal(wrapText('Stopping after this step (Ctrl+C again to quit now).', 20), ['Stopping after this', 'step (Ctrl+C again', 'to quit now).']);
+  assert.equal(wrapText('     |  *', 40), ['     |  *']);
+  assert.equal(wrapText('abcdefghij', 4), ['abcd', 'efgh', 'ij'], 'a word longer than the width is cut');
+  const { writes, stream } = recorder(true, 21);
+  const bar = new ProgressBar({ total: 10, charsPerStep: 1, stream, now: () => 0 });
+  bar.update(1, 2);
+  bar.log('Stopping after this step (Ctrl+C again to quit now).');
+  assert.ok(writes.includes('\r\x1b[KStopping after this\nstep (Ctrl+C again\nto quit now).\n'), 'a message on a narrow terminal wraps at its width');
 });
 
 test('did you mean: edit distance with transpositions, and only close candidates are suggested', () => {

@@ -9,6 +9,8 @@
 //        +------------------------------------------------------------
 //         1                           step                        2000
 
+import { wrapText } from './wrap';
+
 /**
  * Averages `values` into `buckets` consecutive buckets of (nearly) equal size; bucket i covers indices
  * [floor(i·n/buckets), floor((i+1)·n/buckets)). Non-finite values are left out of the averages (a bucket with none is
@@ -58,28 +60,6 @@ export interface AsciiChartOptions {
   firstStep?: number;
   /** A second series, `[step, value]` pairs (the validation loss), drawn as 'o' on the same axes, with a legend. */
   validation?: ReadonlyArray<readonly [number, number]>;
-}
-
-/** `text` broken at spaces into lines of at most `width` characters (a longer word is cut). */
-export function wrapText(text: string, width: number): string[] {
-  if (text.length <= width) return [text];
-  const lines: string[] = [];
-  let line = '';
-  for (const word of text.split(' ')) {
-    const next = line === '' ? word : `${line} ${word}`;
-    if (next.length <= width) {
-      line = next;
-      continue;
-    }
-    if (line !== '') lines.push(line);
-    line = word;
-    while (line.length > width) {
-      lines.push(line.slice(0, width));
-      line = line.slice(width);
-    }
-  }
-  lines.push(line);
-  return lines;
 }
 
 /**

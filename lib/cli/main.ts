@@ -8,11 +8,12 @@ import type * as Blas from '../blas';
 import type * as Model from '../model';
 import { RandomState } from '../random';
 import { helpText, parseArgs, UsageError, type SampleCommand, type TrainCommand } from './args';
-import { asciiChart, wrapText } from './ascii-chart';
+import { asciiChart } from './ascii-chart';
 import { Batcher, readCorpus, shuffledIds } from './corpus';
 import { ProgressBar } from './progress';
 import { svgChart } from './svg-chart';
 import { holdOut, validatesAt } from './validation';
+import { wrapText } from './wrap';
 
 // The model and BLAS modules load the native addon: required only when a command needs them, so that --help and
 // command-line mistakes work (and fail fast) without it.

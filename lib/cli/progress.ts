@@ -1,6 +1,7 @@
 // The training progress line: step/total, a bar, the smoothed loss, the validation loss, characters per second and
 // the time left, fitted to the terminal's width. formatProgress is pure; ProgressBar decides when to write it: in
 // place with '\r' on a terminal, otherwise as a plain line about every 10%.
+import { wrapText } from './wrap';
 
 export interface ProgressState {
   /** Steps done so far (0 … total). */
@@ -215,13 +216,15 @@ export class ProgressBar {
     }
   }
 
-  /** Writes a message on its own line without garbling the bar. */
+  /** Writes a message on its own line(s) without garbling the bar, wrapped at the terminal's width. */
   log(message: string): void {
+    const columns = this.#stream.columns;
+    const text = this.#tty && columns !== undefined && columns > 1 ? wrapText(message, columns - 1).join('\n') : message;
     if (this.#tty && this.#drawn && !this.#finished) {
-      this.#stream.write(`\r\x1b[K${message}\n`);
+      this.#stream.write(`\r\x1b[K${text}\n`);
       this.#draw();
     } else {
-      this.#stream.write(message + '\n');
+      this.#stream.write(text + '\n');
     }
   }
 
