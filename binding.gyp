@@ -4,6 +4,7 @@
       "target_name": "rnn_native",
       "sources": [
         "native/kernels/arena.cc",
+        "native/kernels/malloc_policy.cc",
         "native/kernels/team.cc",
         "native/kernels/recurrent/recurrent.cc",
         "native/kernels/recurrent/microkernel_avx512.cc",
@@ -17,6 +18,7 @@
         "native/kernels/char_model.cc",
         "native/binding/addon.cc",
         "native/binding/run.cc",
+        "native/binding/executor.cc",
         "native/binding/blas_binding.cc",
         "native/binding/rnn_binding.cc",
         "native/binding/lstm_binding.cc",

@@ -6,7 +6,9 @@
 //     FLAT_SECONDS (the report gives the calls made). Before each sample, full GCs and pauses let V8 free the dead
 //     ArrayBuffers (it does so in the background), and the child runs with MALLOC_MMAP_THRESHOLD_ pinned: glibc's
 //     default, dynamic threshold keeps freed blocks of a few hundred KB in its heap, which moves RSS by ±15 MB from
-//     sample to sample whatever the program holds; pinned, RSS follows what is live.
+//     sample to sample whatever the program holds; pinned, RSS follows what is live;
+// (c) faults: minor page faults per call of a float32 forward and of a float64 forward + backward at the medium shape,
+//     after FAULT_WARMUP calls (process.resourceUsage, over FAULT_CALLS calls), with the addon's own allocator policy.
 // Run alone: node bench/memory.mjs [--quick]  (prints the report, then its JSON on the last line). bench/run.mjs runs it too.
 import { spawnSync } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -15,7 +17,9 @@ import * as rnn from 'rnn-native';
 import { makeInputs, SHAPES } from './inputs.mjs';
 
 const MB = 2 ** 20;
-const TARGET_RATIO = 1.3;
+const TARGET_RATIO = 1.2;
+const FAULT_WARMUP = 100;
+const FAULT_CALLS = 100;
 const FLAT_MB = 2;
 const FLAT_SECONDS = 60;
 
@@ -31,8 +35,11 @@ function documentedBytes({ n_x, n_a, m, T }, bytesPerValue) {
     'cache X, H, C, G': n_x * cols + 2 * (cols + m) * n_a + 4 * n_a * cols,
     // lib/lstm.ts prepareBackward: dx (n_x, m, T), da0 and dc0 (n_a, m), dW (4 n_a, n_a + n_x), db (4 n_a).
     'backward results': n_x * cols + 2 * n_a * m + 4 * n_a * (n_a + n_x) + 4 * n_a,
-    // native/kernels/lstm.cc lstm_backward's workspace: DA (T·m, n_a), dG (T·m, 4 n_a), dh and dc (m, n_a), dX (T·m, n_x).
+    // native/kernels/lstm.cc lstm_backward's scratch: dH (T·m, n_a), dZ (T·m, 4 n_a), dh0 and dc (m, n_a), dX (T·m, n_x).
     'backward workspace': cols * n_a + cols * 4 * n_a + 2 * m * n_a + cols * n_x,
+    // native/kernels/scan.cc: the packed recurrent weights, 4 n_a · n_a over all threads (forward rows of W_h, then
+    // backward columns, each thread's padded to whole panels of 32), and each thread's (m, 4 n_a) products.
+    'packed panels': 4 * n_a * n_a + 4 * m * n_a,
   };
   const parts = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, v * bytesPerValue]));
   return { parts, total: Object.values(parts).reduce((a, b) => a + b, 0) };
@@ -77,6 +84,23 @@ async function flat(first, last) {
   return { shape: 'small', first, last: calls, requested: last, rssFirst, rssLast, growthMB: (rssLast - rssFirst) / MB };
 }
 
+/** Minor page faults per call after a warm-up, for a float32 forward and a float64 forward + backward at medium. */
+function faults() {
+  const perCall = (run) => {
+    for (let i = 0; i < FAULT_WARMUP; i++) run();
+    const before = process.resourceUsage().minorPageFault;
+    for (let i = 0; i < FAULT_CALLS; i++) run();
+    return (process.resourceUsage().minorPageFault - before) / FAULT_CALLS;
+  };
+  const f32 = makeInputs('lstm', 'medium', 'float32');
+  const f64 = makeInputs('lstm', 'medium', 'float64');
+  return {
+    shape: 'medium', warmup: FAULT_WARMUP, calls: FAULT_CALLS,
+    forwardFloat32: perCall(() => rnn.lstmForward(f32.x, f32.a0, f32.params)),
+    forwardBackwardFloat64: perCall(() => fwdBwd(f64)),
+  };
+}
+
 function child(part, args, env = {}) {
   const self = fileURLToPath(import.meta.url);
   const out = spawnSync(process.execPath, ['--expose-gc', self, `--part=${part}`, ...args], {
@@ -93,22 +117,26 @@ export function measureMemory({ quick }) {
   return {
     peak: { ...peakResult, target: TARGET_RATIO, pass: peakResult.ratio <= TARGET_RATIO },
     flat: { ...flatResult, thresholdMB: FLAT_MB, pass: flatResult.growthMB <= FLAT_MB },
+    faults: child('faults', []),
   };
 }
 
-export function describeMemory({ peak: p, flat: f }) {
+export function describeMemory({ peak: p, flat: f, faults: q }) {
   const lines = [`(a) float64 LSTM forward+backward, large shape: documented ${(p.documented.total / MB).toFixed(1)} MB (` +
     Object.entries(p.documented.parts).map(([k, v]) => `${k} ${(v / MB).toFixed(1)}`).join(', ') +
     `); measured peak RSS growth ${(p.measured / MB).toFixed(1)} MB; measured/documented ${p.ratio.toFixed(3)} (target ≤ ${p.target})`];
   const capped = f.last < f.requested ? ` (of ${f.requested}: stopped at the ${FLAT_SECONDS} s cap)` : '';
   lines.push(`(b) RSS after ${f.first} calls ${(f.rssFirst / MB).toFixed(1)} MB, after ${f.last} calls${capped} ` +
     `${(f.rssLast / MB).toFixed(1)} MB: growth ${f.growthMB.toFixed(2)} MB (flat means growth ≤ ${f.thresholdMB} MB)`);
+  lines.push(`(c) minor page faults per call at the ${q.shape} shape after ${q.warmup} calls: float32 forward ` +
+    `${q.forwardFloat32.toFixed(1)}, float64 forward+backward ${q.forwardBackwardFloat64.toFixed(1)}`);
   return lines;
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1]).href) {
   const part = process.argv.find((a) => a.startsWith('--part='))?.slice(7);
   if (part === 'peak') console.log(JSON.stringify(peak()));
+  else if (part === 'faults') console.log(JSON.stringify(faults()));
   else if (part === 'flat') console.log(JSON.stringify(await flat(Number(process.argv[3]), Number(process.argv[4]))));
   else {
     const result = measureMemory({ quick: process.argv.includes('--quick') });

@@ -1,6 +1,8 @@
 // npm run bench [-- --quick] [--only=lstm|rnn] [--shapes=notebook,small,medium,large] [--out=dir]
-// Times this package against numpy, onnxruntime-node and tfjs (wasm) and against the GEMM roofline, measures memory,
-// prints a table and the targets, and writes <out>/latest.json and <out>/latest.svg (default out: bench/results).
+//                [--previous=REV | --skip-previous]
+// Times this package against numpy, onnxruntime-node and tfjs (wasm), against the GEMM roofline and the machine's FMA
+// peak, and `rnn-native train` against the previous release; measures memory and page faults; prints a table and the
+// targets, and writes <out>/latest.json and <out>/latest.svg (default out: bench/results).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join, resolve } from 'node:path';
@@ -12,6 +14,8 @@ import { describeMemory, measureMemory } from './memory.mjs';
 import * as numpy from './peers/numpy.mjs';
 import * as ort from './peers/ort.mjs';
 import * as ours from './peers/ours.mjs';
+import * as peak from './peers/peak.mjs';
+import * as previousRelease from './peers/previous.mjs';
 import * as roofline from './peers/roofline.mjs';
 import * as tfjs from './peers/tfjs.mjs';
 import { svg } from './report/svg.mjs';
@@ -25,6 +29,8 @@ const { values: args } = parseArgs({
     only: { type: 'string' },
     shapes: { type: 'string', default: Object.keys(SHAPES).join(',') },
     out: { type: 'string', default: fileURLToPath(new URL('results', import.meta.url)) },
+    previous: { type: 'string', default: previousRelease.PREVIOUS_RELEASE },
+    'skip-previous': { type: 'boolean', default: false },
   },
 });
 const shapes = args.shapes.split(',');
@@ -42,10 +48,11 @@ const notes = [];
 const skipped = [];
 const versions = { node: process.version };
 const extra = {};
-const peers = [['ours', ours], ['onnxruntime-node', ort], ['tfjs', tfjs], ['numpy', numpy], ['roofline', roofline]];
+const peers = [['ours', ours], ['onnxruntime-node', ort], ['tfjs', tfjs], ['numpy', numpy], ['roofline', roofline], ['FMA peak', peak],
+  ...(args['skip-previous'] ? [] : [['previous release', previousRelease]])];
 for (const [name, peer] of peers) {
   console.error(`[${elapsed()}] ${name}`);
-  const out = await peer.run({ shapes, cells, timing, quick: args.quick, log });
+  const out = await peer.run({ shapes, cells, timing, quick: args.quick, previous: args.previous, log });
   if (out.skipped) {
     console.log(out.skipped);
     skipped.push(out.skipped);
@@ -56,6 +63,8 @@ for (const [name, peer] of peers) {
   if (out.version) versions[name] = out.version;
   if (out.checks) extra.ortChecks = out.checks;
   if (out.gemms) extra.rooflineGemms = out.gemms;
+  if (out.peak) extra.peak = out.peak;
+  if (out.training) extra.training = out.training;
 }
 
 let memory;
@@ -67,14 +76,18 @@ console.error(`[${elapsed()}] done`);
 
 const machine = {
   cpu: os.cpus()[0]?.model, cores: os.cpus().length, platform: `${os.platform()} ${os.release()}`,
-  memoryGB: +(os.totalmem() / 2 ** 30).toFixed(1), blas: rnn.blasInfo(),
+  memoryGB: +(os.totalmem() / 2 ** 30).toFixed(1), blas: rnn.blasInfo(), kernel: rnn.kernelInfo(),
 };
 const title = `rnn-native benchmark — ${machine.cpu} ×${machine.cores}, Node ${process.version}${args.quick ? ' (quick)' : ''}`;
-const targets = evaluateTargets(results, memory);
+const targets = evaluateTargets(results, memory, extra);
 
-console.log(`\n${title}\nOpenBLAS: ${machine.blas.config}, ${machine.blas.numThreads} threads; ` +
+console.log(`\n${title}\nOpenBLAS: ${machine.blas.config}; recurrent kernel ${machine.kernel.recurrent} (${machine.kernel.isa}), ${machine.kernel.numThreads} threads; ` +
   Object.entries(versions).map(([k, v]) => `${k} ${v}`).join(', '));
-console.log(`\n${table(results, { shapes, cells })}\n`);
+console.log(`\n${table(results, { shapes, cells, peak: extra.peak })}\n`);
+if (extra.training) {
+  const { previous, before, now, speedup } = extra.training;
+  console.log(`rnn-native train (defaults): ${Math.round(now.charsPerSecond)} characters/s, previous release ${previous} ${Math.round(before.charsPerSecond)}: ${speedup.toFixed(2)}×\n`);
+}
 for (const note of notes) console.log(`note: ${note}`);
 for (const check of extra.ortChecks ?? []) {
   if (!check.ok) console.log(`WARNING: ORT ${check.cell} ${check.shape} differs from ours by ${check.maxAbsDifference} (> ${check.tolerance})`);

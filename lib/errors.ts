@@ -28,7 +28,7 @@ export type ErrorCode =
   | 'ERR_RNN_ADDON'
   /** The native workspace of a call could not be allocated (memory taken by others): the next call works. */
   | 'ERR_RNN_OUT_OF_MEMORY'
-  /** Any other error of the native code (none is known: a bug to report). */
+  /** Any other error of the native code: a call that did not run because its process or worker is exiting. */
   | 'ERR_RNN_NATIVE';
 
 /** An error of one of the built-in classes that also carries a stable `code`. */

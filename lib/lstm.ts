@@ -6,8 +6,8 @@ import { native } from './native';
 import { allocate, allocateResults, type Float, type FloatArrayConstructor, type Tensor, type TensorLike } from './tensor';
 import type { CallFloat, OnlyKeysOf, Prediction } from './typing';
 import {
-  upstreamGradient, checkDtype, checkIndexable, checkIntact, checkMemory, checkOptions, checkParams, callDtype, copyOf, tensorArgument, throwShape,
-  toTensor,
+  upstreamGradient, checkDtype, checkIndexable, checkIntact, checkMemory, checkOptions, checkParams, callDtype, copyOf, setValues, tensorArgument,
+  throwShape, toTensor,
 } from './validate';
 
 /** The notebook's LSTM parameters. Gate weights act on [a_prev; x_t]. Without `Wy` and `by` no prediction is computed. */
@@ -169,8 +169,12 @@ function prepareForward(layer: LstmLayer, x: Tensor, a0: Tensor, c0: Tensor | un
   const columns = n_a + n_x;
   const [X, H, C, G, W, b] = allocate(dtype, T * m * n_x, (T + 1) * m * n_a, (T + 1) * m * n_a, T * m * 4 * n_a,
     4 * n_a * columns, 4 * n_a);
-  layer.weights.forEach((Wg, gate) => W.set(Wg.data, gate * n_a * columns));
-  layer.biases.forEach((bg, gate) => b.set(bg.data, gate * n_a));
+  // Indexed loops and the intrinsic set: a patched Array.prototype.forEach or TypedArray.prototype.set would run
+  // user code after the last check.
+  for (let gate = 0; gate < 4; ++gate) {
+    setValues(W, (layer.weights[gate] as Tensor).data, gate * n_a * columns);
+    setValues(b, (layer.biases[gate] as Tensor).data, gate * n_a);
+  }
   const state: LstmState = { dtype, n_x, n_a, m, T, X, H, C, G, W };
   const args: ForwardArgs = [a, c, y, state.X, state.H, state.C, state.G, own(x.data), own(a0.data),
     c0 ? own(c0.data) : null, W, b, prediction ? own(prediction.Wy.data) : null,

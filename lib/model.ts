@@ -1,7 +1,7 @@
 // A character-level language model (RNN or LSTM cell, softmax over the alphabet) trained one batch per native call:
 // forward, loss, backward through time, clipping and the optimizer update happen in one kernel
 // (native/kernels/char_model.cc). Its parameters are one flat vector, laid out as the kernel says.
-import * as fs from 'node:fs';
+import { writeFileAtomic } from './atomic-write';
 import { fillGlorotUniform, arrayType, type Dtype } from './init';
 import { decodeModelFile, encodeModelFile } from './model-file';
 import { native } from './native';
@@ -10,7 +10,10 @@ import { Adam, optimizerState, Sgd } from './optimizers';
 export { Adam, Sgd };
 import { RandomState } from './random';
 import type { Float } from './tensor';
-import { checkMemory, checkOptions, copyOf, describe, lengthOf, positiveInteger, positiveNumber, typedArrayKind } from './validate';
+import { readTextFile } from './text-file';
+import {
+  checkMemory, checkOptions, copyOf, describe, fillValues, lengthOf, positiveInteger, positiveNumber, setValues, typedArrayKind,
+} from './validate';
 import { libraryError } from './errors';
 
 export type CellKind = 'lstm' | 'rnn';
@@ -177,7 +180,7 @@ export class CharModel {
     };
     if (this.#cell === 'lstm') {
       for (let gate = 0; gate < 4; ++gate) block(L.cellW + gate * n_a * (n_a + V), n_a, n_a + V);
-      p.fill(1, L.cellB, L.cellB + n_a);
+      fillValues(p, 1, L.cellB, L.cellB + n_a);
     } else {
       block(L.cellW, n_a, V);
       block(L.cellU, n_a, n_a);
@@ -201,32 +204,61 @@ export class CharModel {
 
   /** One training step on `batch`; returns its mean loss per character (nats), measured before the update. */
   trainStep(batch: TrainBatch, options: TrainOptions): number {
-    this.#guard();
-    const { args, loss, done } = this.#prepareStep(batch, options);
-    native.charModelTrainStep(...args);
-    done();
-    return loss[0] as number;
+    return this.#whileBusy(() => {
+      const { args, loss, done } = this.#prepareStep(batch, options);
+      native.charModelTrainStep(...args);
+      done();
+      return loss[0] as number;
+    });
   }
 
-  /** trainStep on libuv's thread pool. The model must not be used again until the Promise settles. */
+  /** trainStep on the native executor's thread. The model must not be used again until the Promise settles. */
   async trainStepAsync(batch: TrainBatch, options: TrainOptions): Promise<number> {
-    this.#guard();
-    const { args, loss, done } = this.#prepareStep(batch, options);
-    // The worker updates a private copy of the parameters, the one array of the step a caller can reach: a buffer
-    // detached meanwhile must never be written by another thread. It is copied back once the step is done.
-    const parameters = this.#parameters;
-    const copy = copyOf(parameters);
-    args[0] = copy;
-    this.#busy = true;
-    try {
+    return this.#whileBusy(async () => {
+      const { args, loss, done } = this.#prepareStep(batch, options);
+      // The kernel updates a private copy of the parameters, the one array of the step a caller can reach: a buffer
+      // detached meanwhile must never be written by another thread. It is copied back once the step is done.
+      const parameters = this.#parameters;
+      const copy = copyOf(parameters);
+      args[0] = copy;
       await native.charModelTrainStepAsync(...args);
-    } finally {
-      this.#busy = false;
-    }
-    parameters.set(copy);
-    done();
-    return loss[0] as number;
+      setValues(parameters, copy);
+      done();
+      return loss[0] as number;
+    });
   }
+
+  /**
+   * RangeError, before anything is allocated, when a training step on batches of `batchSize` sequences of `steps`
+   * characters would not fit in memory: its native workspace, the batch's two id arrays and the step's copies of them.
+   */
+  checkTrainingMemory(batchSize: number, steps: number): void {
+    const [m, T] = [positiveInteger(batchSize, 'batchSize'), positiveInteger(steps, 'steps')];
+    const V = this.#characters.length;
+    const bytes = trainStepElements(this.#cell, this.#hiddenSize, V, m, T) * this.#parameters.BYTES_PER_ELEMENT + 4 * Int32Array.BYTES_PER_ELEMENT * m * T;
+    checkMemory(bytes, 1, { n_a: this.#hiddenSize, V, m, T });
+  }
+
+  /**
+   * Runs `step` with the model marked busy from its first line on: the arguments' getters (user code) run inside it,
+   * and must not start a second step on the same parameters and gradients.
+   */
+  #whileBusy<R>(step: () => R): R {
+    this.#guard();
+    this.#busy = true;
+    let result: R | undefined;
+    try {
+      result = step();
+      return result;
+    } finally {
+      if (result instanceof Promise) void result.then(this.#idle, this.#idle);
+      else this.#busy = false;
+    }
+  }
+
+  readonly #idle = (): void => {
+    this.#busy = false;
+  };
 
   /** The native code trusts the parameters' length: a caller may have detached their buffer. */
   #checkIntact(): void {
@@ -234,7 +266,7 @@ export class CharModel {
   }
 
   #guard(): void {
-    if (this.#busy) throw libraryError(Error, 'ERR_RNN_BUSY', 'this CharModel is busy with a trainStepAsync; await it first');
+    if (this.#busy) throw libraryError(Error, 'ERR_RNN_BUSY', 'this CharModel is busy with a training step (a trainStepAsync not awaited yet, or a getter of the step\'s arguments); await it first');
   }
 
   #prepareStep(batch: TrainBatch, options: TrainOptions) {
@@ -248,7 +280,7 @@ export class CharModel {
     const clipValue = optionalPositive(o.clipValue, 'options.clipValue');
     const clipNorm = optionalPositive(o.clipNorm, 'options.clipNorm');
     const { settings, slot } = optimizerState(o.optimizer, this.#parameters, 'options.optimizer');
-    checkMemory(trainStepElements(this.#cell, this.#hiddenSize, V, m, T), this.#parameters.BYTES_PER_ELEMENT, { n_a: this.#hiddenSize, V, m, T });
+    this.checkTrainingMemory(m, T);
     // From here on no caller code runs until the native call.
     this.#checkIntact();
     const loss = new Float64Array(1);
@@ -283,12 +315,21 @@ export class CharModel {
     if (!this.#parameters.every(Number.isFinite)) {
       throw libraryError(Error, 'ERR_RNN_DIVERGED', 'the model has NaN or infinite parameters (training diverged: try a lower --lr or clipping); not saved');
     }
-    fs.writeFileSync(path, encodeModelFile(this));
+    writeFileAtomic(path, encodeModelFile(this));
   }
 
-  /** The model saved at `path`; a clear Error when the file is not a valid model file. */
+  /** The model saved at `path`; a clear Error when it is not a regular file of UTF-8 or not a valid model file. */
   static load(path: string): CharModel {
-    return CharModel.fromJSON(fs.readFileSync(path, 'utf8'), path);
+    if (typeof path !== 'string') throw libraryError(TypeError, 'ERR_RNN_TYPE', `path must be a string, got ${describe(path)}`);
+    let text: string;
+    try {
+      text = readTextFile(path, 'the model');
+    } catch (error) {
+      // Not a regular file, or not UTF-8: a bad model file. A system error (ENOENT, EACCES) keeps its own code.
+      if ((error as { code?: unknown }).code === undefined) Object.assign(error as Error, { code: 'ERR_RNN_MODEL_FILE' });
+      throw error;
+    }
+    return CharModel.fromJSON(text, path);
   }
 
   /** The model in a saved file's text; `source` names it in errors. */
@@ -317,10 +358,11 @@ export class CharModel {
     let count = 0;
     for (const ids of encoded) {
       restart();
-      ids.forEach((id, i) => {
+      for (let i = 0; i < ids.length; ++i) {
+        const id = ids[i] as number;
         total += crossEntropy(logits, id);
         if (i + 1 < ids.length) feed(id);
-      });
+      }
       count += ids.length;
     }
     return total / count;
@@ -343,8 +385,8 @@ export class CharModel {
     const newline = this.#ids.get('\n') as number;
     const feed = (id: number) => native.charModelNext(h, c, logits, parameters, CELLS[this.#cell], this.#hiddenSize, V, id);
     const restart = () => {
-      h.fill(0);
-      c?.fill(0);
+      fillValues(h, 0);
+      if (c !== null) fillValues(c, 0);
       feed(newline);
     };
     restart();
@@ -361,7 +403,8 @@ export class CharModel {
     const prefix = o.prefix ?? '';
     if (typeof prefix !== 'string') throw libraryError(TypeError, 'ERR_RNN_TYPE', `options.prefix must be a string, got ${describe(prefix)}`);
     const { feed, logits, newline } = this.#reader();
-    for (const id of this.encode(prefix)) feed(id);
+    const prefixIds = this.encode(prefix);
+    for (let i = 0; i < prefixIds.length; ++i) feed(prefixIds[i] as number);
     let text = prefix;
     for (let length = [...prefix].length; length < maxLength; ++length) {
       const id = drawFromLogits(logits, temperature, random);
@@ -373,29 +416,37 @@ export class CharModel {
   }
 }
 
-/** log Σ exp(logits) − logits[id]: the cross-entropy of the next character being `id`. */
+/** log Σ exp(logits) − logits[id]: the cross-entropy of the next character being `id`. Indexed loops (see below). */
 function crossEntropy(logits: Float, id: number): number {
+  const V = lengthOf(logits);
   let max = -Infinity;
-  for (const z of logits) max = Math.max(max, z);
+  for (let i = 0; i < V; ++i) max = Math.max(max, logits[i] as number);
   let sum = 0;
-  for (const z of logits) sum += Math.exp(z - max);
+  for (let i = 0; i < V; ++i) sum += Math.exp((logits[i] as number) - max);
   return max + Math.log(sum) - (logits[id] as number);
 }
 
-/** A draw from softmax(logits / temperature) with one uniform number of `random`; at temperature 0 the argmax, no draw. */
+/**
+ * A draw from softmax(logits / temperature) with one uniform number of `random`; at temperature 0 the argmax, no
+ * draw. Indexed loops, not iterators: `logits` is the model's private array, which a patched
+ * TypedArray.prototype[Symbol.iterator] could detach.
+ */
 function drawFromLogits(logits: Float, temperature: number, random: RandomState): number {
+  const V = lengthOf(logits);
   let max = -Infinity;
-  for (const z of logits) max = Math.max(max, z);
+  for (let id = 0; id < V; ++id) max = Math.max(max, logits[id] as number);
   if (temperature === 0) {
     let best = 0;
-    for (let id = 1; id < logits.length; ++id) if ((logits[id] as number) > (logits[best] as number)) best = id;
+    for (let id = 1; id < V; ++id) if ((logits[id] as number) > (logits[best] as number)) best = id;
     return best;
   }
-  const weights = Array.from(logits, (z) => Math.exp((z - max) / temperature));
-  let u = random.random() * weights.reduce((a, b) => a + b, 0);
-  for (let id = 0; id < weights.length; ++id) {
+  const weights = new Float64Array(V);
+  let total = 0;
+  for (let id = 0; id < V; ++id) total += weights[id] = Math.exp(((logits[id] as number) - max) / temperature);
+  let u = random.random() * total;
+  for (let id = 0; id < V; ++id) {
     u -= weights[id] as number;
     if (u < 0) return id;
   }
-  return weights.length - 1;
+  return V - 1;
 }

@@ -136,7 +136,8 @@ abstract class Optimizer {
    */
   step(params: TensorDict, grads: TensorDict): void {
     const parameters = new Map(tensorDict(params, 'params'));
-    const pairs = tensorDict(grads, 'grads').map(([key, gradient]): [Tensor, Tensor] => {
+    // No user code runs from here on (the dicts were read once above), so these checks hold for the native calls.
+    const updates = tensorDict(grads, 'grads').map(([key, gradient]) => {
       const parameter = parameters.get(key) ?? (key.startsWith('d') ? parameters.get(key.slice(1)) : undefined);
       if (parameter === undefined) {
         const names = key.startsWith('d') ? `params.${key} or params.${key.slice(1)}` : `params.${key}`;
@@ -147,10 +148,17 @@ abstract class Optimizer {
       if (pKind !== gKind || pLength !== gLength || pLength === 0) {
         throw libraryError(RangeError, 'ERR_RNN_SHAPE', `grads.${key} (${gKind}, ${gLength} values) does not match params.${key} (${pKind}, ${pLength} values)`);
       }
-      return [parameter, gradient];
-    });
-    for (const [parameter, gradient] of pairs) {
+      // The state was sized at the parameter's first step; a parameter on a resizable ArrayBuffer may have been
+      // resized since, and the native update writes as many values as the parameter has.
       const { settings, slot } = optimizerState(this, parameter.data);
+      const stateLength = lengthOf(slot.moment1);
+      if (stateLength !== pLength) {
+        throw libraryError(RangeError, 'ERR_RNN_SHAPE', `the parameter of grads.${key} has ${pLength} values, but had ${stateLength} at its first step: ` +
+          'a parameter must keep its size from step to step (its ArrayBuffer was resized)');
+      }
+      return { parameter, gradient, settings, slot };
+    });
+    for (const { parameter, gradient, settings, slot } of updates) {
       slot.steps += 1;
       if (settings.kind === 1) {
         native.adamUpdate(parameter.data, gradient.data, slot.moment1, slot.moment2, settings.learningRate, settings.beta1,

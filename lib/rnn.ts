@@ -5,7 +5,8 @@ import { native } from './native';
 import { allocate, allocateResults, type Float, type FloatArrayConstructor, type Tensor, type TensorLike } from './tensor';
 import type { CallFloat, OnlyKeysOf, Prediction } from './typing';
 import {
-  upstreamGradient, checkDtype, checkIndexable, checkIntact, checkMemory, checkParams, callDtype, copyOf, tensorArgument, throwShape, toTensor,
+  upstreamGradient, checkDtype, checkIndexable, checkIntact, checkMemory, checkParams, callDtype, copyOf, setValues, tensorArgument, throwShape,
+  toTensor,
 } from './validate';
 
 /** The notebook's RNN parameters. Without `Wya` and `by` no prediction is computed. */
@@ -114,8 +115,8 @@ function prepareForward(layer: RnnLayer, x: Tensor, a0: Tensor, m: number, T: nu
   const [a, predictionY] = allocateResults(dtype, !copyInputs, n_a * m * T, prediction ? n_y * m * T : 0);
   const y = prediction ? predictionY : null;
   const [X, H, Wax, Waa] = allocate(dtype, T * m * n_x, (T + 1) * m * n_a, n_a * n_x, n_a * n_a);
-  Wax.set(layer.Wax.data);
-  Waa.set(layer.Waa.data);
+  setValues(Wax, layer.Wax.data);
+  setValues(Waa, layer.Waa.data);
   const state: RnnState = { dtype, n_x, n_a, m, T, X, H, Wax, Waa };
   const args: ForwardArgs = [a, y, state.X, state.H, own(x.data), own(a0.data), state.Wax, state.Waa, own(layer.ba.data),
     prediction ? own(prediction.Wya.data) : null, prediction ? own(prediction.by.data) : null, n_x, n_a, n_y, m, T];

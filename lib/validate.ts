@@ -13,6 +13,12 @@ const TypedArrayPrototype = Object.getPrototypeOf(Uint8Array.prototype) as objec
 const intrinsic = (key: PropertyKey) => Object.getOwnPropertyDescriptor(TypedArrayPrototype, key)?.get as (this: unknown) => unknown;
 const typedArrayName = intrinsic(Symbol.toStringTag);
 const typedArrayLength = intrinsic('length');
+// The methods the facade copies and writes with, captured the same way: a patched TypedArray.prototype.set or
+// fill runs user code after the last check of a call (and sees the package's private arrays as `this`).
+const typedArraySet = Function.prototype.call.bind((TypedArrayPrototype as Float64Array).set) as
+  (target: Float, source: Float, offset?: number) => void;
+const typedArrayFill = Function.prototype.call.bind((TypedArrayPrototype as Float64Array).fill) as
+  (target: Float, value: number, start?: number, end?: number) => Float;
 
 /** `Float64Array`, `Int32Array`, … for a genuine typed array (whatever its prototype says), else undefined. */
 export function typedArrayKind(value: unknown): string | undefined {
@@ -22,6 +28,16 @@ export function typedArrayKind(value: unknown): string | undefined {
 /** The number of values a genuine typed array holds now: 0 once its buffer is detached or shrunk below it. */
 export function lengthOf(data: Float | Int32Array): number {
   return typedArrayLength.call(data) as number;
+}
+
+/** `target.set(source, offset)` with the intrinsic method: no user code runs. */
+export function setValues(target: Float, source: Float, offset = 0): void {
+  typedArraySet(target, source, offset);
+}
+
+/** `target.fill(value, start, end)` with the intrinsic method: no user code runs. */
+export function fillValues(target: Float, value: number, start?: number, end?: number): void {
+  typedArrayFill(target, value, start, end);
 }
 
 /** The product of a shape's dimensions. */

@@ -247,8 +247,8 @@ test('corpus: a bare name is a shipped corpus unless a file of that name exists;
   }
 });
 
-test('corpus: lines split on \\n and \\r\\n, empty lines dropped, alphabet sorted with \\n', () => {
-  const c = corpusFromText('\uFEFFb a\r\nab\n\n\nc\n', 'x.txt');
+test('corpus: lines split on \\n, \\r\\n and a lone \\r, empty lines dropped, alphabet sorted with \\n', () => {
+  const c = corpusFromText('\uFEFFb a\r\nab\n\n\rc\r', 'x.txt');
   assert.equal(c.lines, ['b a', 'ab', 'c']);
   assert.is(c.text, 'b a\nab\nc\n');
   assert.is(c.alphabet, '\n abc');
@@ -257,9 +257,17 @@ test('corpus: lines split on \\n and \\r\\n, empty lines dropped, alphabet sorte
   assert.is(buildAlphabet(''), '\n');
 });
 
-test('corpus: empty text, characters beyond U+FFFF, unknown characters and missing files are clear errors', () => {
-  assert.throws(() => corpusFromText('\n\r\n', 'e.txt'), /the corpus e\.txt has no text/);
-  assert.throws(() => corpusFromText('ok\nsmile 😀\n', 's.txt'), /'😀' on line 2/);
+test('corpus: characters beyond U+FFFF are one character each, by code point, as in CharModel', () => {
+  const c = corpusFromText('a😀b\n🙂😀\n', 'emoji.txt');
+  assert.equal([...c.alphabet], ['\n', 'a', 'b', '😀', '🙂']);
+  assert.equal([...c.ids], [1, 3, 2, 0, 4, 3, 0]);
+  assert.is(encodeText('😀a', c.alphabet).length, 2);
+  assert.equal([...buildAlphabet('\u{1F642}\uFFFFa')], ['\n', 'a', '\uFFFF', '\u{1F642}'], 'sorted by code point, not by UTF-16 unit');
+});
+
+test('corpus: empty text, lone surrogates, unknown characters and missing files are clear errors', () => {
+  assert.throws(() => corpusFromText('\n\r\n\r', 'e.txt'), /the corpus e\.txt has no text/);
+  assert.throws(() => corpusFromText('ok\nbad \uD83D here\n', 's.txt'), /^the corpus s\.txt has a lone surrogate \(U\+D83D\) on line 2: it is not text$/);
   assert.throws(() => encodeText('abz', '\nab'), (e) => e instanceof RangeError && /"z" at 2/.test(e.message));
   assert.throws(() => readCorpus('/nonexistent/corpus.txt'), /cannot read the corpus \/nonexistent\/corpus\.txt: no such file/);
   assert.throws(() => readCorpus(root), /it is a directory/);

@@ -69,6 +69,14 @@ for (const [code, [ErrorClass, thunk]] of Object.entries(cases)) {
   test(`${code} is a ${ErrorClass.name}`, () => throwsCode(thunk, ErrorClass, code));
 }
 
+test('a model file that is a folder or not UTF-8 is ERR_RNN_MODEL_FILE; a missing one keeps ENOENT', async () => {
+  await throwsCode(() => rn.CharModel.load(os.tmpdir()), Error, 'ERR_RNN_MODEL_FILE');
+  const latin1 = path.join(os.tmpdir(), `rnn-native-latin1-${process.pid}.json`);
+  writeFileSync(latin1, Buffer.from([0x7b, 0xe9, 0x7d]));
+  await throwsCode(() => rn.CharModel.load(latin1), Error, 'ERR_RNN_MODEL_FILE');
+  await throwsCode(() => rn.CharModel.load(path.join(os.tmpdir(), 'rnn-native-no-such-model.json')), Error, 'ENOENT');
+});
+
 test('async functions reject with the same class and code', async () => {
   await throwsCode(() => rn.rnnForwardAsync(V.input('x'), V.input('a0'), { ...V.rnnParams(), Wax: [[1]] }), RangeError, 'ERR_RNN_SHAPE');
 });

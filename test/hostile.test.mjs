@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 const child = fileURLToPath(new URL('./support/hostile-child.mjs', import.meta.url));
 const outcomes = {};
 const crashes = [];
-const CASES = 15;
+const CASES = 21;
 // Run the cases in a child; when one crashes it, note the crash and go on from the next case in a new child.
 for (let first = 0, started = []; first < CASES; first += started.length) {
   const run = spawnSync(process.execPath, [child, String(first)], { encoding: 'utf8', timeout: 60_000 });
@@ -53,7 +53,19 @@ const errors = [
   ['a Float32Array with the prototype of Float64Array among float64 parameters (lstmForward)', TypeError,
     /^x is a Float32Array, but Wf set this call's dtype to Float64Array/],
   ['a Proxy of a Float64Array as data (rnnBackward)', TypeError, /^da\.data must be a Float64Array or Float32Array, got a Proxy$/],
+  ...['Adam', 'Sgd'].map((name) => [`a parameter on a resizable ArrayBuffer grows between two ${name} steps`, RangeError,
+    /^the parameter of grads\.dW has 64000 values, but had 1000 at its first step: a parameter must keep its size from step to step/]),
 ];
+
+for (const name of ['a patched TypedArray.prototype.set detaches x (lstmForward)', 'a patched TypedArray.prototype.set detaches x (rnnForward)',
+  'a patched TypedArray.prototype.set detaches the array it writes (CharModel.trainStepAsync)',
+  'a patched TypedArray iterator detaches the array it walks (CharModel.sample)']) {
+  test(`${name}: never called after the last check, so the result equals a plain call`, () => {
+    const o = outcome(name);
+    assert.is(o.error, undefined, `${o.error}: ${o.message}`);
+    assert.is(o.result, o.plain);
+  });
+}
 
 for (const [name, ErrorClass, message] of errors) {
   test(`${name}: a ${ErrorClass.name} naming the argument`, () => {

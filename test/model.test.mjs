@@ -159,6 +159,40 @@ test('a model is busy while its async step runs', async () => {
   assert.ok((await pending) > 0);
 });
 
+test('a model is busy from the first line of a step: a getter of its batch cannot start another step', async () => {
+  const model = rn.CharModel.create({ alphabet: ALPHABET, hiddenSize: 8, seed: 2 });
+  const twin = clone(model);
+  const batch = batchOf(model, TEXT, 2, 4);
+  const options = () => ({ optimizer: new rn.Adam({ learningRate: 0.1 }) });
+  const inner = [];
+  const hostile = (start) => ({
+    get inputs() {
+      inner.push(start());
+      return batch.inputs;
+    },
+    targets: batch.targets, batchSize: batch.batchSize, steps: batch.steps,
+  });
+  const settle = (promise) => promise.then(() => 'ran', (error) => error.message);
+  const lossAsync = await model.trainStepAsync(hostile(() => settle(model.trainStepAsync(batch, options()))), options());
+  const lossSync = model.trainStep(hostile(() => {
+    try {
+      model.trainStep(batch, options());
+      return 'ran';
+    } catch (error) {
+      return error.message;
+    }
+  }), options());
+  const messages = await Promise.all(inner);
+  assert.is(messages.length, 2);
+  for (const message of messages) assert.match(message, /^this CharModel is busy with a training step/);
+  // Each step ran once, exactly as on a twin fed the plain batch.
+  const twinOptions = options();
+  assert.is(lossAsync, await twin.trainStepAsync(batch, twinOptions));
+  assert.is(lossSync, twin.trainStep(batch, options()));
+  assert.equal(Array.from(model.parameters), Array.from(twin.parameters));
+  assert.ok((await model.trainStepAsync(batch, options())) > 0, 'no longer busy afterwards');
+});
+
 test('a caller detaching the parameters (or the optimizer state) gets an Error, never a crash; async works on copies', async () => {
   const model = rn.CharModel.create({ alphabet: ALPHABET, hiddenSize: 8, seed: 5 });
   const batch = batchOf(model, TEXT, 2, 4);
@@ -241,7 +275,9 @@ test('corrupt or foreign files are a clear Error naming the file and the problem
       `expected ${why} for ${text.slice(0, 60)}`,
     );
   }
-  assert.throws(() => rn.CharModel.load('/nonexistent/model.json'), /ENOENT/);
+  assert.throws(() => rn.CharModel.load('/nonexistent/model.json'), /^cannot read the model \/nonexistent\/model\.json: no such file$/);
+  assert.throws(() => rn.CharModel.load('/dev/zero'), /^cannot read the model \/dev\/zero: it is a device, not a regular file$/);
+  assert.throws(() => rn.CharModel.load('/tmp'), /^cannot read the model \/tmp: it is a directory, not a regular file$/);
   assert.ok(rn.CharModel.fromJSON(JSON.stringify(good)) instanceof rn.CharModel);
 });
 

@@ -1,6 +1,8 @@
-// The roofline: the best possible time for the matrix products alone. For each shape and dtype, the exact GEMMs that
-// native/kernels/lstm.cc and rnn.cc issue (with T' = T) are timed one by one with bench/gemm_rate.c on the same
-// system OpenBLAS and thread count, and count × best time per call is summed. Skipped when cc or cblas.h is missing.
+// The roofline: the time the matrix products of a pass take on OpenBLAS alone. For each shape and dtype, the GEMMs of
+// the scan (native/kernels/scan.cc, with T' = T; each step's recurrent product as one GEMM, as the BLAS reference path
+// computes it) are timed one by one with bench/gemm_rate.c on the same system OpenBLAS, multi-threaded on the same
+// thread count, and count × best time per call is summed. Their flops (gflop) are what the shares of the FMA peak
+// count. Skipped when cc or cblas.h is missing.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

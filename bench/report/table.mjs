@@ -1,10 +1,11 @@
 // The results as a text table, one row per (cell, direction, dtype, shape).
 import { DIRECTIONS, DTYPES } from '../inputs.mjs';
 import { index, ms } from './format.mjs';
+import { peakShare } from './targets.mjs';
 
 const COLUMNS = [
   ['cell', 4], ['pass', 7], ['dtype', 7], ['shape', 8], ['ours ms', 9], ['async ms', 9], ['numpy ms', 9],
-  ['numpy/ours', 10], ['ORT ms', 8], ['ours/ORT', 8], ['tfjs ms', 9], ['ours/tfjs', 9], ['roofline', 9], ['% roof', 6],
+  ['numpy/ours', 10], ['ORT ms', 8], ['ours/ORT', 8], ['tfjs ms', 9], ['ours/tfjs', 9], ['roofline', 9], ['% roof', 6], ['% peak', 6],
 ];
 
 const timed = (r) => (r ? ms(r.ms) + (r.capped ? '*' : '') : '-');
@@ -12,11 +13,12 @@ const timed = (r) => (r ? ms(r.ms) + (r.capped ? '*' : '') : '-');
 const LEGEND = [
   'ms: median time per call (forward, or forward then backward); * = fewer than 3 reps (slow measurement, capped).',
   'numpy/ours: speedup over numpy (>1: we are faster). ours/ORT, ours/tfjs: time ratio (<1: we are faster).',
-  'roofline: best possible time of the GEMMs the kernels issue, timed alone; % roof = roofline / ours (100% = all time in GEMMs at full rate).',
+  'roofline: the same GEMM flops on OpenBLAS, each product timed alone; % roof = roofline / ours (over 100%: faster than OpenBLAS would be).',
+  '% peak: GEMM flops of the pass / our time / the machine\'s FMA peak on the same threads (bench/fma_peak.c).',
   'async ms: lstmForwardAsync / rnnForwardAsync (+ backward) awaited one at a time, at the large shape only.',
 ];
 
-export function table(results, { shapes, cells }) {
+export function table(results, { shapes, cells, peak }) {
   const get = index(results);
   const rows = [];
   for (const cell of cells) for (const direction of DIRECTIONS) for (const dtype of DTYPES) for (const shape of shapes) {
@@ -26,7 +28,8 @@ export function table(results, { shapes, cells }) {
     rows.push([cell, direction, dtype, shape, timed(ours), timed(at('ours async')), timed(at('numpy')),
       ours && at('numpy') ? `${(at('numpy').ms / ours.ms).toFixed(1)}×` : '-',
       timed(at('ORT')), ratio('ORT'), timed(at('tfjs')), ratio('tfjs'), timed(at('roofline')),
-      ours && at('roofline') ? `${((100 * at('roofline').ms) / ours.ms).toFixed(0)}%` : '-']);
+      ours && at('roofline') ? `${((100 * at('roofline').ms) / ours.ms).toFixed(0)}%` : '-',
+      ((share) => (share === undefined ? '-' : `${(100 * share).toFixed(0)}%`))(peakShare(get, peak, cell, direction, dtype, shape))]);
   }
   const line = (cells_) => cells_.map((c, i) => (i < 4 ? String(c).padEnd(COLUMNS[i][1]) : String(c).padStart(COLUMNS[i][1]))).join(' ');
   const header = line(COLUMNS.map(([name]) => name));

@@ -91,8 +91,8 @@ const SAMPLE_USAGE = 'rnn-native sample <model.json> [options]';
 
 const TRAIN_HELP = `Usage: ${TRAIN_USAGE}
 
-Trains a character-level language model on a text file, one example per line (a name, a word, a short sentence).
-Shows a progress bar while it runs, then the loss curve and a few generated lines.
+Trains a character-level language model on a text file, one example per line (a name, a word, a short sentence),
+in UTF-8 (\`-\` reads it from stdin). Shows a progress bar while it runs, then the loss curve and a few generated lines.
 
 Two corpora are shipped with the package (in its data/ folder; see data/README.md for their sources and licenses),
 and can be named instead of a file (a file of that name, if there is one, wins):

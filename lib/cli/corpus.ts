@@ -1,8 +1,9 @@
 // The training text: a file of short lines (or one of the corpora shipped in data/), its alphabet, and a seeded batcher
 // that draws random windows of token ids for teacher-forced next-character training.
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { RandomState } from '../random';
+import { readTextFile, STDIN } from '../text-file';
 
 /** data/ of the package: from dist/cli/corpus.js (and lib/cli/corpus.ts) it is ../../data/. */
 const DATA_DIRECTORY = join(__dirname, '..', '..', 'data');
@@ -48,49 +49,48 @@ export interface Corpus {
   lines: string[];
   /** `lines.join('\n') + '\n'`: what the model reads, with '\n' ending every example. */
   text: string;
-  /** The sorted distinct characters of `text` ('\n' always among them); a character's index is its token id. */
+  /**
+   * The distinct characters (code points) of `text` sorted by code point, '\n' always among them; a character's
+   * index in `[...alphabet]` is its token id (as in CharModel).
+   */
   alphabet: string;
-  /** `text` as token ids. */
+  /** `text` as token ids, one per character (code point). */
   ids: Int32Array;
 }
 
 /**
  * Reads a corpus file (UTF-8, one example per line): the default shipped corpus when `path` is undefined, a shipped
- * corpus by its bare name (`first-names`, `dinosaurs`) unless a file of that name exists (see resolveCorpusPath).
+ * corpus by its bare name (`first-names`, `dinosaurs`) unless a file of that name exists (see resolveCorpusPath),
+ * standard input for `-`. Only regular files: a device, folder or FIFO is an error, as is invalid UTF-8.
  */
 export function readCorpus(path?: string): Corpus {
   const file = resolveCorpusPath(path);
   let content: string;
   try {
-    content = readFileSync(file, 'utf8');
+    content = readTextFile(file, 'the corpus', { stdin: true });
   } catch (error) {
-    const code = (error as { code?: unknown }).code;
-    let reason =
-      code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
     // A bare word that is neither a file nor a shipped corpus (`train dinosaur`): say which names there are.
-    if (code === 'ENOENT' && !/[/\\.]/.test(file)) {
-      reason += ` (the shipped corpora are ${Object.keys(SHIPPED_CORPORA).join(' and ')})`;
+    if ((error as { code?: unknown }).code === 'ENOENT' && !/[/\\.]/.test(file)) {
+      throw new Error(`${(error as Error).message} (the shipped corpora are ${Object.keys(SHIPPED_CORPORA).join(' and ')})`);
     }
-    throw new Error(`cannot read the corpus ${file}: ${reason}`);
+    throw error;
   }
-  return corpusFromText(content, basename(file));
+  return corpusFromText(content, file === STDIN ? 'stdin' : basename(file));
 }
 
-/** Builds a corpus from the contents of a text file: lines split on \n or \r\n, empty lines dropped. */
+/** Builds a corpus from the contents of a text file: lines split on \n, \r\n or \r, empty lines dropped. */
 export function corpusFromText(content: string, name = 'corpus'): Corpus {
   const lines = content
     .replace(/^\uFEFF/, '')
-    .split(/\r?\n/)
+    .split(/\r\n|\r|\n/)
     .filter((line) => line.length > 0);
   if (lines.length === 0) throw new Error(`the corpus ${name} has no text: it needs at least one non-empty line`);
   lines.forEach((line, i) => {
-    const surrogate = /[\uD800-\uDFFF]/.exec(line);
-    if (surrogate !== null) {
-      const char = String.fromCodePoint(line.codePointAt(surrogate.index) ?? 0xfffd);
-      throw new Error(
-        `the corpus ${name} has a character outside the Basic Multilingual Plane ('${char}' on line ${i + 1}); ` +
-          'only characters up to U+FFFF are supported',
-      );
+    // Decoded UTF-8 has none; a string from elsewhere may. A lone surrogate is not a character.
+    const lone = /[\uD800-\uDFFF]/u.exec(line);
+    if (lone !== null) {
+      const code = (line.charCodeAt(lone.index)).toString(16).toUpperCase();
+      throw new Error(`the corpus ${name} has a lone surrogate (U+${code}) on line ${i + 1}: it is not text`);
     }
   });
   const text = lines.join('\n') + '\n';
@@ -98,23 +98,24 @@ export function corpusFromText(content: string, name = 'corpus'): Corpus {
   return { name, lines, text, alphabet, ids: encodeText(text, alphabet) };
 }
 
-/** The sorted distinct UTF-16 characters of `text`, always including '\n'. */
+/** The distinct characters (code points, so an emoji is one) of `text` sorted by code point, always with '\n'. */
 export function buildAlphabet(text: string): string {
   const chars = new Set(text);
   chars.add('\n');
-  return [...chars].sort((a, b) => a.charCodeAt(0) - b.charCodeAt(0)).join('');
+  return [...chars].sort((a, b) => (a.codePointAt(0) as number) - (b.codePointAt(0) as number)).join('');
 }
 
-/** `text` as indices into `alphabet`; a RangeError names the first character that is not in it. */
+/** `text` as indices into `[...alphabet]`, one per code point; a RangeError names the first one that is not in it. */
 export function encodeText(text: string, alphabet: string): Int32Array {
   const index = new Map<string, number>();
-  for (let i = 0; i < alphabet.length; ++i) index.set(alphabet[i] as string, i);
-  const ids = new Int32Array(text.length);
-  for (let i = 0; i < text.length; ++i) {
-    const id = index.get(text[i] as string);
-    if (id === undefined) throw new RangeError(`character ${JSON.stringify(text[i])} at ${i} is not in the alphabet`);
+  for (const character of alphabet) index.set(character, index.size);
+  const characters = [...text];
+  const ids = new Int32Array(characters.length);
+  characters.forEach((character, i) => {
+    const id = index.get(character);
+    if (id === undefined) throw new RangeError(`character ${JSON.stringify(character)} at ${i} is not in the alphabet`);
     ids[i] = id;
-  }
+  });
   return ids;
 }
 

@@ -2,14 +2,17 @@
 // The `rnn-native` command. `train [corpus.txt]` trains a character-level language model with a progress bar, then
 // shows the loss curve and samples (and writes --plot, --save, --json); `sample <model.json>` generates from a saved
 // model. Exit status: 0 done, 1 an error while running, 2 a mistake on the command line.
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../atomic-write';
 import type * as Blas from '../blas';
 import type * as Model from '../model';
 import { RandomState } from '../random';
+import { STDIN } from '../text-file';
 import { helpText, parseArgs, UsageError, type SampleCommand, type TrainCommand } from './args';
 import { asciiChart } from './ascii-chart';
-import { Batcher, readCorpus, shuffledIds } from './corpus';
+import { Batcher, readCorpus, resolveCorpusPath, shuffledIds } from './corpus';
+import { checkOutputFiles, type OutputFile } from './output-path';
 import { ProgressBar } from './progress';
 import { svgChart } from './svg-chart';
 import { holdOut, validatesAt } from './validation';
@@ -55,22 +58,22 @@ function lineRoom(stream: NodeJS.WriteStream): number {
   return stream.isTTY && stream.columns > 1 ? stream.columns - 1 : Infinity;
 }
 
-/** Fails before training, not after it, when an output file could not be written. */
-function checkOutputPath(path: string | undefined, option: string): void {
-  if (path === undefined) return;
-  const directory = dirname(resolve(path));
-  let isDirectory = false;
+/** Runs `write`; its failure (a full disk, say: the old file is kept) names the option and the file. */
+function written(option: string, path: string, write: () => void): void {
   try {
-    isDirectory = statSync(directory).isDirectory();
-  } catch {
-    isDirectory = false;
+    write();
+  } catch (error) {
+    throw new Error(`cannot write ${option} ${path}: ${(error as Error).message}`);
   }
-  if (!isDirectory) throw new UsageError(`${option} ${path}: the directory ${directory} does not exist`);
 }
 
 async function train(options: TrainCommand): Promise<void> {
-  checkOutputPath(options.plot, '--plot');
-  checkOutputPath(options.save, '--save');
+  // Fails before training, not after it, when an output file could not be written.
+  const outputs: OutputFile[] = [];
+  if (options.plot !== undefined) outputs.push({ option: '--plot', path: options.plot });
+  if (options.save !== undefined) outputs.push({ option: '--save', path: options.save });
+  const corpusPath = resolveCorpusPath(options.corpus);
+  checkOutputFiles(outputs, corpusPath === STDIN ? [] : [{ what: 'the corpus', path: corpusPath }]);
   const corpus = readCorpus(options.corpus);
   // Human-oriented output goes to stdout, or to stderr when stdout is reserved for the --json line.
   const human = options.json ? process.stderr : process.stdout;
@@ -82,6 +85,11 @@ async function train(options: TrainCommand): Promise<void> {
   if (options.threads !== undefined) blas.setNumThreads(options.threads);
 
   const model = CharModel.create({ cell: options.cell, hiddenSize: options.hidden, alphabet: corpus.alphabet, seed: options.seed });
+  try {
+    model.checkTrainingMemory(options.batch, options.seqLength);
+  } catch (error) {
+    throw new UsageError(`--batch ${options.batch} with --seq-length ${options.seqLength} is too large: ${(error as Error).message}`);
+  }
   const optimizer = new Adam({ learningRate: options.lr });
   const split = holdOut(corpus.lines, options.valFraction, new RandomState(options.seed));
   const batchRandom = new RandomState(options.seed);
@@ -94,7 +102,7 @@ async function train(options: TrainCommand): Promise<void> {
   const threads = blas.getNumThreads();
   say(
     `Training ${cellName(options.cell)} (${options.hidden} hidden units) on ${corpus.name}: ` +
-      `${count(corpus.lines.length)} lines, ${count(corpus.text.length)} characters, ${corpus.alphabet.length} distinct.`,
+      `${count(corpus.lines.length)} lines, ${count(corpus.ids.length)} characters, ${[...corpus.alphabet].length} distinct.`,
   );
   say(
     `${count(options.steps)} steps × ${options.batch} sequences × ${options.seqLength} characters, Adam lr ${options.lr}, ` +
@@ -175,18 +183,17 @@ async function train(options: TrainCommand): Promise<void> {
     const subtitle =
       `${options.cell.toUpperCase()}, ${options.hidden} hidden units, ${corpus.name}; batch ${options.batch} × ${options.seqLength}, ` +
       `Adam lr ${options.lr}, seed ${options.seed}`;
-    writeFileSync(options.plot, svgChart(losses, { subtitle, validation }));
+    written('--plot', options.plot, () => writeFileAtomic(options.plot as string, svgChart(losses, { subtitle, validation })));
     say(`Wrote the loss chart to ${options.plot}.`);
   }
   if (options.save !== undefined) {
-    model.save(options.save);
+    written('--save', options.save, () => model.save(options.save as string));
     say(`Saved the model to ${options.save} (try: rnn-native sample ${options.save} -n 10 --temperature 0.8).`);
   }
   if (options.json) process.stdout.write(JSON.stringify(summary) + '\n');
 }
 
 function sample(options: SampleCommand): void {
-  if (!existsSync(options.model)) throw new Error(`cannot read the model ${options.model}: no such file`);
   const { CharModel } = loadModel();
   const model = CharModel.load(options.model);
   const random = new RandomState(options.seed);
@@ -240,6 +247,11 @@ if (require.main === module) {
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code === 'EPIPE') process.exit(0);
     throw error;
+  });
+  // Nor is a closed stderr (`2> >(head -1)`), which only carries the progress and messages: the run goes on without
+  // them (stopping would lose the training run and its --save), and what else it writes there is dropped.
+  process.stderr.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') throw error;
   });
   main(process.argv.slice(2)).then(
     (status) => {

@@ -2,12 +2,15 @@
 // undefined, the Async ones a Promise of undefined.
 #include <napi.h>
 
+#include "../kernels/malloc_policy.h"
 #include "functions.h"
 
 namespace {
 
 Napi::Object init(Napi::Env env, Napi::Object exports) {
   using namespace rnn::binding;
+  static const bool warm_blocks = rnn::keep_large_blocks_warm();  // once per process, for every environment
+  (void)warm_blocks;
   const auto add = [&](const char* name, Napi::Value (*function)(const Napi::CallbackInfo&)) {
     exports.Set(name, Napi::Function::New(env, function, name));
   };

@@ -1,7 +1,6 @@
 // The BLAS behind the kernels, the team's thread count, and which recurrent kernel runs.
 #include <cblas.h>
 
-#include <mutex>
 #include <string>
 
 #include "../kernels/recurrent/recurrent.h"
@@ -11,11 +10,10 @@
 
 namespace rnn::binding {
 
-// (n): sets the team's thread count, waiting for any running kernel to finish first.
+// (n): sets the team's thread count in its turn on the executor, after the kernels queued before it.
 Napi::Value set_num_threads(const Napi::CallbackInfo& info) {
-  std::lock_guard<std::mutex> lock(blas_mutex());
-  set_team_size(dim(info, 0));
-  return info.Env().Undefined();
+  const int n = dim(info, 0);
+  return run_now(info, [n] { set_team_size(n); });
 }
 
 Napi::Value get_num_threads(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), team_size()); }

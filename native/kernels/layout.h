@@ -12,20 +12,29 @@ namespace rnn {
 // row of a tile in the same L1 set) never make the cache hold more than one run of each at a time.
 constexpr std::size_t kTransposeTile = 16;
 
+// One tile: dst (cols, rows) = src (rows, cols)ᵀ, at most kTransposeTile each; constant bounds let the compiler
+// unroll and vectorize the full tiles.
+template <typename Real>
+inline void transpose_tile(Real* dst, std::size_t ldd, const Real* src, std::size_t lds, std::size_t rows,
+                           std::size_t cols) {
+  Real tile[kTransposeTile][kTransposeTile];
+  for (std::size_t r = 0; r < rows; ++r)
+    for (std::size_t c = 0; c < cols; ++c) tile[c][r] = src[r * lds + c];
+  for (std::size_t c = 0; c < cols; ++c)
+    for (std::size_t r = 0; r < rows; ++r) dst[c * ldd + r] = tile[c][r];
+}
+
 template <typename Real>
 void transpose(Real* dst, std::size_t ldd, const Real* src, std::size_t lds, std::size_t R, std::size_t C) {
-  Real tile[kTransposeTile][kTransposeTile];
-  for (std::size_t r0 = 0; r0 < R; r0 += kTransposeTile)
-    for (std::size_t c0 = 0; c0 < C; c0 += kTransposeTile) {
-      const std::size_t rows = R - r0 < kTransposeTile ? R - r0 : kTransposeTile;
-      const std::size_t cols = C - c0 < kTransposeTile ? C - c0 : kTransposeTile;
-      for (std::size_t r = 0; r < rows; ++r) {
-        const Real* in = src + (r0 + r) * lds + c0;
-        for (std::size_t c = 0; c < cols; ++c) tile[c][r] = in[c];
-      }
-      for (std::size_t c = 0; c < cols; ++c) {
-        Real* out = dst + (c0 + c) * ldd + r0;
-        for (std::size_t r = 0; r < rows; ++r) out[r] = tile[c][r];
+  constexpr std::size_t B = kTransposeTile;
+  for (std::size_t r0 = 0; r0 < R; r0 += B)
+    for (std::size_t c0 = 0; c0 < C; c0 += B) {
+      Real* out = dst + c0 * ldd + r0;
+      const Real* in = src + r0 * lds + c0;
+      if (r0 + B <= R && c0 + B <= C) {
+        transpose_tile(out, ldd, in, lds, B, B);
+      } else {
+        transpose_tile(out, ldd, in, lds, R - r0 < B ? R - r0 : B, C - c0 < B ? C - c0 : B);
       }
     }
 }

@@ -28,14 +28,15 @@ struct Plan {
   int threads, lanes, NR, G, n_a;
   int max_padded;
 
-  Plan(int gates, int n_a_, int m, std::size_t real_size) : G(gates), n_a(n_a_) {
+  // K: the multiply-adds per gate unit and example of a step (n_a, or n_a + n_x when the input is multiplied too).
+  Plan(int gates, int n_a_, int m, int K, std::size_t real_size) : G(gates), n_a(n_a_) {
     const KernelConfig& config = kernel_config();
     path = config.path;
     isa = config.isa;
     NR = real_size == sizeof(float) ? panel_width<float>(isa) : panel_width<double>(isa);
     lanes = NR / 2;
     const int blocks = (n_a + lanes - 1) / lanes;
-    threads = std::min(threads_for(double(m) * G * n_a * n_a, kRecurrentMacsPerThread), blocks);
+    threads = std::min(threads_for(double(m) * G * n_a * K, kRecurrentMacsPerThread), blocks);
     max_padded = (blocks + threads - 1) / threads * lanes;
   }
 
@@ -47,15 +48,16 @@ struct Plan {
   int backward_ld() const { return round_up(max_padded, NR); }
 };
 
-// Shapes: one step, rows 0..m-1, this thread's units [u0, u0 + units). Z, the step's (m, G·n_a) gates;
-// R (m, ldr) the thread's recurrent products, gate k at column k·padded; c_prev, c, h (m, n_a) or c null.
-template <typename Cell, typename Real>
+// Shapes: one step, rows 0..m-1, this thread's units [u0, u0 + units). Z, the step's (m, G·n_a) gates, holding the
+// input projection when kAddZ; R (m, ldr) the thread's products, gate k at column k·padded; c_prev, c, h (m, n_a)
+// or c null.
+template <typename Cell, bool kAddZ, typename Real>
 RNN_VECTORIZED void forward_pointwise(Real* Z, const Real* R, int ldr, int padded, const Real* b, const Real* c_prev,
                                       Real* c, Real* h, int m, int n_a, int u0, int units) {
   const std::size_t gn = std::size_t(Cell::gates) * n_a;
   for (int i = 0; i < m; ++i) {
     const std::size_t row = std::size_t(i) * n_a + u0;
-    Cell::forward(Z + i * gn + u0, std::size_t(n_a), R + std::size_t(i) * ldr, std::size_t(padded), b + u0,
+    Cell::template forward<kAddZ>(Z + i * gn + u0, std::size_t(n_a), R + std::size_t(i) * ldr, std::size_t(padded), b + u0,
                   std::size_t(n_a), c == nullptr ? nullptr : c_prev + row, c == nullptr ? nullptr : c + row, h + row,
                   units);
   }
@@ -80,16 +82,20 @@ RNN_VECTORIZED void backward_pointwise(Real* dZ, const Real* Z, const Real* c, c
 template <typename Cell, typename Real>
 void scan_forward(const ScanForward<Real>& p) {
   constexpr int G = Cell::gates;
-  const int n_a = p.n_a, m = p.m, gn = G * n_a;
+  const int n_a = p.n_a, n_x = p.n_x, m = p.m, gn = G * n_a;
   const std::size_t step = std::size_t(m) * n_a;
-  const Plan plan(G, n_a, m, sizeof(Real));
+  // The packed kernel multiplies [h | x_t] by [W_h | W_x] in one product per step (fused); the BLAS path, and the
+  // character model (whose input projection is a gather already in Z), project all inputs before the loop.
+  const bool fused = kernel_config().path == RecurrentPath::Packed && p.X != nullptr;
+  const int K = n_a + (fused ? n_x : 0);
+  const Plan plan(G, n_a, m, K, sizeof(Real));
   const bool packed = plan.path == RecurrentPath::Packed;
   const int ld = plan.forward_ld();
-  const std::size_t panel_size = packed ? std::size_t(ld) * n_a : 0;
+  const std::size_t panel_size = packed ? std::size_t(ld) * K : 0;
 
   // Input projection of every step at once: Z (T·m, G·n_a) = X (T·m, n_x) · Wxᵀ.
-  if (p.X != nullptr)
-    parallel_gemm(Op::N, Op::T, p.T * m, gn, p.n_x, Real(1), p.X, p.n_x, p.Wx, p.ldwx, Real(0), p.Z, gn);
+  if (p.X != nullptr && !fused)
+    parallel_gemm(Op::N, Op::T, p.T * m, gn, n_x, Real(1), p.X, n_x, p.Wx, p.ldwx, Real(0), p.Z, gn);
 
   Scratch scratch;
   Real* panels = scratch.take<Real>(panel_size * plan.threads);
@@ -104,22 +110,32 @@ void scan_forward(const ScanForward<Real>& p) {
     if (packed) {
       int* rows = row_of + std::size_t(ld) * tid;
       for (int n = 0; n < G * padded; ++n) rows[n] = n % padded < units ? (n / padded) * n_a + u0 + n % padded : -1;
-      pack_rows(B, p.Wh, std::size_t(p.ldwh), rows, G * padded, n_a, plan.NR);
+      const RowSource<Real> W{p.Wh, std::size_t(p.ldwh), n_a, p.Wx, std::size_t(p.ldwx), fused ? n_x : 0};
+      pack_rows(B, W, rows, G * padded, plan.NR);
     }
     const int panel_count = (G * padded + plan.NR - 1) / plan.NR;
     for (int t = 0; t < p.T; ++t) {
       const Real* h = p.H + t * step;
-      // R (m, G·padded) = h (m, n_a) · W_h[rows of this thread's units]ᵀ.
+      Real* C = p.C;
+      Real* c_prev = C == nullptr ? nullptr : C + t * step;
+      Real* c = C == nullptr ? nullptr : C + (t + 1) * step;
+      Real* z = p.Z + t * m * std::size_t(gn);
       if (packed) {
-        packed_matmul(plan.isa, R, std::size_t(ld), h, std::size_t(n_a), B, m, n_a, panel_count);
+        // R (m, G·padded) = [h | x_t] (m, n_a + n_x) · [W_h | W_x][rows of this thread's units]ᵀ (x_t when fused).
+        const Operand<Real> a{h, std::size_t(n_a), n_a, fused ? p.X + t * m * std::size_t(n_x) : nullptr,
+                              std::size_t(n_x), fused ? n_x : 0};
+        packed_matmul(plan.isa, R, std::size_t(ld), a, B, m, panel_count);
       } else {
+        // R (m, G·padded) = h (m, n_a) · W_h[rows of this thread's units]ᵀ, one GEMM per gate.
         for (int k = 0; k < G; ++k)
           gemm(Op::N, Op::T, m, units, n_a, Real(1), h, n_a, p.Wh + std::size_t(k * n_a + u0) * p.ldwh, p.ldwh,
                Real(0), R + k * padded, ld);
       }
-      Real* C = p.C;
-      forward_pointwise<Cell>(p.Z + t * m * std::size_t(gn), R, ld, padded, p.b, C == nullptr ? nullptr : C + t * step,
-                              C == nullptr ? nullptr : C + (t + 1) * step, p.H + (t + 1) * step, m, n_a, u0, units);
+      if (fused) {
+        forward_pointwise<Cell, false>(z, R, ld, padded, p.b, c_prev, c, p.H + (t + 1) * step, m, n_a, u0, units);
+      } else {
+        forward_pointwise<Cell, true>(z, R, ld, padded, p.b, c_prev, c, p.H + (t + 1) * step, m, n_a, u0, units);
+      }
       team_barrier();
     }
   });
@@ -130,7 +146,7 @@ void scan_backward(const ScanBackward<Real>& p) {
   constexpr int G = Cell::gates;
   const int n_a = p.n_a, m = p.m, gn = G * n_a;
   const std::size_t step = std::size_t(m) * n_a, rows = std::size_t(p.Tb) * m;
-  const Plan plan(G, n_a, m, sizeof(Real));
+  const Plan plan(G, n_a, m, n_a, sizeof(Real));
   const bool packed = plan.path == RecurrentPath::Packed;
   const int ld = plan.backward_ld();
   const std::size_t panel_size = packed ? std::size_t(ld) * gn : 0;
@@ -156,7 +172,8 @@ void scan_backward(const ScanBackward<Real>& p) {
         team_barrier();
         // D (m, units) = dz (m, G·n_a) · W_h[:, this thread's units]: ∂J/∂H[t] from this step's gates.
         if (packed) {
-          packed_matmul(plan.isa, D, std::size_t(ld), dz, std::size_t(gn), B, m, gn, panel_count);
+          packed_matmul(plan.isa, D, std::size_t(ld), Operand<Real>{dz, std::size_t(gn), gn, nullptr, 0, 0}, B, m,
+                        panel_count);
         } else {
           gemm(Op::N, Op::N, m, units, gn, Real(1), dz, gn, p.Wh + u0, p.ldwh, Real(0), D, ld);
         }

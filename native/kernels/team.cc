@@ -34,7 +34,7 @@ struct Team {
   const std::function<void(int)>* job = nullptr;
   int job_threads = 1;
   int workers = 0;  // started so far; they never exit (detached, so process exit does not wait for them)
-  int size = 0;     // team_size()
+  std::atomic<int> size{1};  // team_size(): read by any thread, set by kernels' turn on the executor
   std::atomic<int> barrier_count{0};
   std::atomic<int> barrier_phase{0};
 };
@@ -43,7 +43,7 @@ Team& team() {
   // Never destroyed: detached workers may still read it while the process exits.
   static Team* instance = [] {
     auto* t = new Team;
-    t->size = std::max(1, openblas_get_num_threads());
+    t->size.store(std::max(1, openblas_get_num_threads()));
     openblas_set_num_threads(1);
     return t;
   }();
@@ -73,13 +73,13 @@ void worker_loop(int id, std::uint64_t seen) {
 
 }  // namespace
 
-int team_size() { return team().size; }
+int team_size() { return team().size.load(std::memory_order_relaxed); }
 
-void set_team_size(int threads) { team().size = std::max(1, threads); }
+void set_team_size(int threads) { team().size.store(std::max(1, threads), std::memory_order_relaxed); }
 
 void team_run(int threads, const std::function<void(int tid)>& job) {
   Team& t = team();
-  threads = std::max(1, std::min(threads, t.size));
+  threads = std::max(1, std::min(threads, t.size.load(std::memory_order_relaxed)));
   if (threads == 1) {
     t.job_threads = 1;
     job(0);

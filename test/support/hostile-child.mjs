@@ -22,6 +22,45 @@ function shapeWithGetter(shape, axis, effect) {
   return s;
 }
 
+/**
+ * Runs `run` with TypedArray.prototype[key] replaced by `replacement(original)`, restored afterwards (after the
+ * Promise settles, for an async `run`).
+ */
+function withPatched(key, replacement, run) {
+  const proto = Object.getPrototypeOf(Uint8Array.prototype);
+  const original = Object.getOwnPropertyDescriptor(proto, key);
+  Object.defineProperty(proto, key, { ...original, value: replacement(original.value) });
+  const restore = () => Object.defineProperty(proto, key, original);
+  let result;
+  try {
+    result = run();
+    return result;
+  } finally {
+    if (result instanceof Promise) result.then(restore, restore); else restore();
+  }
+}
+
+/** A small character model, a batch and step options for it (fresh each time). */
+function charModelCase() {
+  const model = rn.CharModel.create({ alphabet: '\nab', hiddenSize: 8, seed: 1 });
+  const ids = model.encode('ab\naab\nba\n');
+  return { model, batch: { inputs: ids.slice(0, -1), targets: ids.slice(1), batchSize: 1, steps: ids.length - 1 }, options: { optimizer: new rn.Adam({ learningRate: 0.1 }) } };
+}
+const asTensor = (...values) => ({ data: Float64Array.from(values), shape: [values.length] });
+const trainStepAsyncResult = async ({ model, batch, options }) => asTensor(await model.trainStepAsync(batch, options), ...model.parameters);
+const sampleResult = ({ model }) => asTensor(...[...model.sample({ random: new rn.RandomState(1), maxLength: 40 })].map((c) => c.codePointAt(0)));
+
+/** An optimizer step on a parameter and gradient of length-tracking views of resizable buffers, grown after the first step. */
+function growBetweenSteps(optimizer) {
+  const n = 1000;
+  const view = () => ({ data: new Float64Array(new ArrayBuffer(8 * n, { maxByteLength: 8 * n * 64 })), shape: [n] });
+  const [W, dW] = [view(), view()];
+  optimizer.step({ W }, { dW });
+  W.data.buffer.resize(8 * n * 64);
+  dW.data.buffer.resize(8 * n * 64);
+  return optimizer.step({ W }, { dW });
+}
+
 const cases = {
   // A getter run while a later argument is read detaches or shrinks an array that was already checked.
   'opts.c0 getter detaches x (lstmForward)': () => {
@@ -93,6 +132,32 @@ const cases = {
     const x = V.input('x');
     return rn.rnnForwardAsync({ data: Bytes.from(x.data), shape: x.shape }, V.input('a0'), V.rnnParams());
   },
+  // Methods a caller can patch, which must not run after the last check (they could detach what the kernel reads).
+  'a patched TypedArray.prototype.set detaches x (lstmForward)': () => {
+    const x = V.input('x');
+    return withPatched('set', (set) => function (...args) { if (x.data.byteLength) detach(x.data); return set.apply(this, args); },
+      () => rn.lstmForward(x, V.input('a0'), V.lstmParams()));
+  },
+  'a patched TypedArray.prototype.set detaches x (rnnForward)': () => {
+    const x = V.input('x');
+    return withPatched('set', (set) => function (...args) { if (x.data.byteLength) detach(x.data); return set.apply(this, args); },
+      () => rn.rnnForward(x, V.input('a0'), V.rnnParams()));
+  },
+  'a patched TypedArray.prototype.set detaches the array it writes (CharModel.trainStepAsync)': () => {
+    const c = charModelCase();
+    return withPatched('set', (set) => function (...args) { if (this.byteLength) detach(this); return set.apply(this, args); },
+      () => trainStepAsyncResult(c));
+  },
+  'a patched TypedArray iterator detaches the array it walks (CharModel.sample)': () => {
+    const c = charModelCase();
+    return withPatched(Symbol.iterator, () => function () {
+      const values = Array.from({ length: this.length }, (_, i) => this[i]);
+      if (this.byteLength) detach(this);
+      return values.values();
+    }, () => sampleResult(c));
+  },
+  'a parameter on a resizable ArrayBuffer grows between two Adam steps': () => growBetweenSteps(new rn.Adam({ learningRate: 0.1 })),
+  'a parameter on a resizable ArrayBuffer grows between two Sgd steps': () => growBetweenSteps(new rn.Sgd({ learningRate: 0.1, momentum: 0.9 })),
   'a shape whose dimension changes from one read to the next (lstmForward)': () => {
     const x = V.input('x');
     let reads = 0;
@@ -104,6 +169,10 @@ const cases = {
 
 /** Plain calls with the same values, for the cases that must succeed. */
 const plain = {
+  'a patched TypedArray.prototype.set detaches x (lstmForward)': () => rn.lstmForward(V.input('x'), V.input('a0'), V.lstmParams()),
+  'a patched TypedArray.prototype.set detaches x (rnnForward)': () => rn.rnnForward(V.input('x'), V.input('a0'), V.rnnParams()),
+  'a patched TypedArray.prototype.set detaches the array it writes (CharModel.trainStepAsync)': () => trainStepAsyncResult(charModelCase()),
+  'a patched TypedArray iterator detaches the array it walks (CharModel.sample)': () => sampleResult(charModelCase()),
   'an own constructor property that returns a 1-value array (sigmoid)': () => rn.sigmoid(V.tensor([256, 256], 3)),
   'a species that copies into a Uint8Array (rnnForwardAsync)': () => rn.rnnForward(V.input('x'), V.input('a0'), V.rnnParams()),
   'a shape whose dimension changes from one read to the next (lstmForward)': () => rn.lstmForward(V.input('x'), V.input('a0'), V.lstmParams()),
@@ -116,7 +185,7 @@ for (const [name, run] of Object.entries(cases).slice(first)) {
   let line;
   try {
     const result = await run();
-    line = { name, result: digest(result), plain: plain[name] ? digest(plain[name]()) : undefined };
+    line = { name, result: digest(result), plain: plain[name] ? digest(await plain[name]()) : undefined };
   } catch (error) {
     line = { name, error: error?.constructor?.name, message: error?.message };
   }

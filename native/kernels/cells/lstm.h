@@ -15,10 +15,10 @@ struct LstmCell {
   static constexpr int gates = 4;
   static constexpr bool has_cell_state = true;
 
-  // z: the input projection W_x x_t of the four gates (stride zs); r: the recurrent product W_h h (stride rs);
-  // b: the bias (stride bs); c_prev: the previous cell state. Writes the activated gates f, i, c̃, o over z,
-  // c = f ⊙ c_prev + i ⊙ c̃ and h = o ⊙ tanh(c).
-  template <typename Real>
+  // z: with kAddZ, the input projection W_x x_t of the four gates (stride zs), else not read; r: the recurrent
+  // product W_h h (stride rs), or with it the input's; b: the bias (stride bs); c_prev: the previous cell state.
+  // Writes the activated gates f, i, c̃, o over z, c = f ⊙ c_prev + i ⊙ c̃ and h = o ⊙ tanh(c).
+  template <bool kAddZ, typename Real>
   static RNN_INLINE void forward(Real* __restrict z, std::size_t zs, const Real* __restrict r, std::size_t rs,
                              const Real* __restrict b, std::size_t bs, const Real* __restrict c_prev,
                              Real* __restrict c, Real* __restrict h, int n) {
@@ -27,10 +27,10 @@ struct LstmCell {
     Real* cc = z + 2 * zs;
     Real* o = z + 3 * zs;
     for (int k = 0; k < n; ++k) {
-      const Real fk = fast_sigmoid(f[k] + r[k] + b[k]);
-      const Real ik = fast_sigmoid(i[k] + r[rs + k] + b[bs + k]);
-      const Real ck = fast_tanh(cc[k] + r[2 * rs + k] + b[2 * bs + k]);
-      const Real ok = fast_sigmoid(o[k] + r[3 * rs + k] + b[3 * bs + k]);
+      const Real fk = fast_sigmoid((kAddZ ? f[k] : Real(0)) + r[k] + b[k]);
+      const Real ik = fast_sigmoid((kAddZ ? i[k] : Real(0)) + r[rs + k] + b[bs + k]);
+      const Real ck = fast_tanh((kAddZ ? cc[k] : Real(0)) + r[2 * rs + k] + b[2 * bs + k]);
+      const Real ok = fast_sigmoid((kAddZ ? o[k] : Real(0)) + r[3 * rs + k] + b[3 * bs + k]);
       const Real cn = fk * c_prev[k] + ik * ck;
       f[k] = fk;
       i[k] = ik;

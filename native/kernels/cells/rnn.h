@@ -12,13 +12,14 @@ struct RnnCell {
   static constexpr int gates = 1;
   static constexpr bool has_cell_state = false;
 
-  // z: the input projection (may be h itself); r: the recurrent product; b: the bias. Writes h = tanh(z + r + b),
-  // and the same over z. The strides and cell states of the LSTM's signature are unused.
-  template <typename Real>
+  // z: with kAddZ, the input projection (may be h itself), else not read; r: the recurrent product, or with it the
+  // input's; b: the bias. Writes h = tanh(z + r + b), and the same over z. The strides and cell states of the LSTM's
+  // signature are unused.
+  template <bool kAddZ, typename Real>
   static RNN_INLINE void forward(Real* z, std::size_t, const Real* __restrict r, std::size_t, const Real* __restrict b,
                              std::size_t, const Real*, Real*, Real* h, int n) {
     for (int k = 0; k < n; ++k) {
-      const Real v = fast_tanh(z[k] + r[k] + b[k]);
+      const Real v = fast_tanh((kAddZ ? z[k] : Real(0)) + r[k] + b[k]);
       z[k] = v;
       h[k] = v;
     }

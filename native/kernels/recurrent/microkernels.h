@@ -1,15 +1,15 @@
 // The entry points of the microkernels, one namespace per ISA (microkernel_*.cc); recurrent.cc picks one.
-// Shapes: C (M, panels·NR) = A (M, K) · Bp, Bp `panels` packed panels of (K, NR).
+// Shapes: C (M, panels·NR) = [A1 | A2] (M, K1 + K2) · Bp, Bp `panels` packed panels of (K1 + K2, NR).
 #pragma once
 #include <cstddef>
+
+#include "recurrent.h"
 
 namespace rnn {
 #define RNN_DECLARE_MICROKERNEL(isa)                                                                               \
   namespace isa {                                                                                                  \
-  void matmul_f32(float* C, std::size_t ldc, const float* A, std::size_t lda, const float* Bp, int M, int K,       \
-                  int panels);                                                                                     \
-  void matmul_f64(double* C, std::size_t ldc, const double* A, std::size_t lda, const double* Bp, int M, int K,    \
-                  int panels);                                                                                     \
+  void matmul_f32(float* C, std::size_t ldc, const Operand<float>& a, const float* Bp, int M, int panels);          \
+  void matmul_f64(double* C, std::size_t ldc, const Operand<double>& a, const double* Bp, int M, int panels);      \
   }
 RNN_DECLARE_MICROKERNEL(avx512)
 RNN_DECLARE_MICROKERNEL(avx2)

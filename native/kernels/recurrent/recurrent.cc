@@ -47,39 +47,43 @@ const char* isa_name(Isa isa) {
 const char* path_name(RecurrentPath path) { return path == RecurrentPath::Blas ? "blas" : "packed"; }
 
 template <>
-void packed_matmul<float>(Isa isa, float* C, std::size_t ldc, const float* A, std::size_t lda, const float* Bp, int M,
-                          int K, int panels) {
+void packed_matmul<float>(Isa isa, float* C, std::size_t ldc, const Operand<float>& a, const float* Bp, int M,
+                          int panels) {
   switch (isa) {
-    case Isa::Avx512: return avx512::matmul_f32(C, ldc, A, lda, Bp, M, K, panels);
-    case Isa::Avx2: return avx2::matmul_f32(C, ldc, A, lda, Bp, M, K, panels);
-    case Isa::Portable: return portable::matmul_f32(C, ldc, A, lda, Bp, M, K, panels);
+    case Isa::Avx512: return avx512::matmul_f32(C, ldc, a, Bp, M, panels);
+    case Isa::Avx2: return avx2::matmul_f32(C, ldc, a, Bp, M, panels);
+    case Isa::Portable: return portable::matmul_f32(C, ldc, a, Bp, M, panels);
   }
 }
 
 template <>
-void packed_matmul<double>(Isa isa, double* C, std::size_t ldc, const double* A, std::size_t lda, const double* Bp,
-                           int M, int K, int panels) {
+void packed_matmul<double>(Isa isa, double* C, std::size_t ldc, const Operand<double>& a, const double* Bp, int M,
+                           int panels) {
   switch (isa) {
-    case Isa::Avx512: return avx512::matmul_f64(C, ldc, A, lda, Bp, M, K, panels);
-    case Isa::Avx2: return avx2::matmul_f64(C, ldc, A, lda, Bp, M, K, panels);
-    case Isa::Portable: return portable::matmul_f64(C, ldc, A, lda, Bp, M, K, panels);
+    case Isa::Avx512: return avx512::matmul_f64(C, ldc, a, Bp, M, panels);
+    case Isa::Avx2: return avx2::matmul_f64(C, ldc, a, Bp, M, panels);
+    case Isa::Portable: return portable::matmul_f64(C, ldc, a, Bp, M, panels);
   }
 }
 
 template <typename Real>
-void pack_rows(Real* Bp, const Real* W, std::size_t ldw, const int* row_of, int N, int K, int NR) {
-  const int panels = (N + NR - 1) / NR;
+void pack_rows(Real* Bp, const RowSource<Real>& W, const int* row_of, int N, int NR) {
+  const int panels = (N + NR - 1) / NR, K = W.K1 + W.K2;
   for (int p = 0; p < panels; ++p) {
     Real* panel = Bp + std::size_t(p) * K * NR;
     for (int j = 0; j < NR; ++j) {
       const int n = p * NR + j;
       const int row = n < N ? row_of[n] : -1;
+      Real* b = panel + j;
       if (row < 0) {
-        for (int k = 0; k < K; ++k) panel[std::size_t(k) * NR + j] = 0;
-      } else {
-        const Real* w = W + std::size_t(row) * ldw;
-        for (int k = 0; k < K; ++k) panel[std::size_t(k) * NR + j] = w[k];
+        for (int k = 0; k < K; ++k) b[std::size_t(k) * NR] = 0;
+        continue;
       }
+      const Real* w1 = W.W1 + std::size_t(row) * W.ld1;
+      for (int k = 0; k < W.K1; ++k) b[std::size_t(k) * NR] = w1[k];
+      if (W.K2 == 0) continue;
+      const Real* w2 = W.W2 + std::size_t(row) * W.ld2;
+      for (int k = 0; k < W.K2; ++k) b[std::size_t(W.K1 + k) * NR] = w2[k];
     }
   }
 }
@@ -99,8 +103,8 @@ void pack_columns(Real* Bp, const Real* W, std::size_t ldw, std::size_t c0, int 
   }
 }
 
-template void pack_rows<float>(float*, const float*, std::size_t, const int*, int, int, int);
-template void pack_rows<double>(double*, const double*, std::size_t, const int*, int, int, int);
+template void pack_rows<float>(float*, const RowSource<float>&, const int*, int, int);
+template void pack_rows<double>(double*, const RowSource<double>&, const int*, int, int);
 template void pack_columns<float>(float*, const float*, std::size_t, std::size_t, int, int, int);
 template void pack_columns<double>(double*, const double*, std::size_t, std::size_t, int, int, int);
 

@@ -36,16 +36,40 @@ constexpr int vector_lanes(Isa isa) {
   return panel_width<Real>(isa) / 2;
 }
 
-// C (M, panels·NR) = A (M, K) · Bp, where Bp holds `panels` packed panels of (K, NR) one after another. Every
-// column of every panel is written (padding columns come out zero). ldc ≥ panels·NR; nothing needs alignment.
+// The left operand of a product: A = [A1 | A2] (M, K1 + K2), two row-major blocks side by side (the state and the
+// step's input, which the forward pass multiplies by the recurrent and input weights at once). K2 = 0: A = A1.
 template <typename Real>
-void packed_matmul(Isa isa, Real* C, std::size_t ldc, const Real* A, std::size_t lda, const Real* Bp, int M, int K,
-                   int panels);
+struct Operand {
+  const Real* A1;
+  std::size_t lda1;
+  int K1;
+  const Real* A2;
+  std::size_t lda2;
+  int K2;
 
-// Packing B = rows of W, transposed: column n of B is row `row_of[n]` of W (ldw), over its K first values, or zero
-// where row_of[n] < 0. Writes panels = ceil(N / NR) panels into Bp (panels · K · NR values).
+  Operand rows(int i) const { return {A1 + i * lda1, lda1, K1, K2 > 0 ? A2 + i * lda2 : A2, lda2, K2}; }
+};
+
+// C (M, panels·NR) = A (M, K1 + K2) · Bp, where Bp holds `panels` packed panels of (K1 + K2, NR) one after another.
+// Every column of every panel is written (padding columns come out zero). ldc ≥ panels·NR; nothing needs alignment.
 template <typename Real>
-void pack_rows(Real* Bp, const Real* W, std::size_t ldw, const int* row_of, int N, int K, int NR);
+void packed_matmul(Isa isa, Real* C, std::size_t ldc, const Operand<Real>& a, const Real* Bp, int M, int panels);
+
+// A weight matrix read as rows: W1 (rows, K1) beside W2 (rows, K2) with leading dimensions ld1, ld2 (K2 = 0: W1).
+template <typename Real>
+struct RowSource {
+  const Real* W1;
+  std::size_t ld1;
+  int K1;
+  const Real* W2;
+  std::size_t ld2;
+  int K2;
+};
+
+// Packing B = rows of [W1 | W2], transposed: column n of B is row `row_of[n]` of both, K1 + K2 values, or zero
+// where row_of[n] < 0. Writes panels = ceil(N / NR) panels into Bp (panels · (K1 + K2) · NR values).
+template <typename Real>
+void pack_rows(Real* Bp, const RowSource<Real>& W, const int* row_of, int N, int NR);
 
 // Packing B = a block of columns of W: B (K, N) = W[0..K, c0..c0+N) (ldw), zero-padded to whole panels.
 template <typename Real>
