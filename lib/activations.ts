@@ -1,6 +1,7 @@
 // The notebook's activations on whole tensors, computed natively in the tensor's own dtype.
 import { native } from './native';
 import type { Tensor, TensorLike } from './tensor';
+import type { TensorFloat } from './typing';
 import { checkIndexable, sizeOf, toTensor, typedArrayKind } from './validate';
 
 /** A fresh array of the input's dtype (its intrinsic one: `constructor` can be anything) for `size` values. */
@@ -9,20 +10,22 @@ function outputLike(input: Tensor, size: number): Float64Array | Float32Array {
 }
 
 /** Softmax over the first axis: for z (n, ...) every column z[:, j, ...] is normalized to sum to 1. */
-export function softmax(z: TensorLike): Tensor {
+export function softmax<Z extends TensorLike>(z: Z): Tensor<TensorFloat<Z>> {
   const input = toTensor(z, 'z', Float64Array);
   const size = sizeOf(input.shape);
   const rows = input.shape[0] as number;
   checkIndexable('the number of values in z', size);
   const out = outputLike(input, size);
   native.softmax(out, input.data, rows, size / rows);
-  return { data: out, shape: [...input.shape] };
+  const result: Tensor = { data: out, shape: [...input.shape] };
+  return result as Tensor<TensorFloat<Z>>;
 }
 
 /** The logistic sigmoid 1 / (1 + exp(-z)), elementwise. */
-export function sigmoid(z: TensorLike): Tensor {
+export function sigmoid<Z extends TensorLike>(z: Z): Tensor<TensorFloat<Z>> {
   const input = toTensor(z, 'z', Float64Array);
   const out = outputLike(input, sizeOf(input.shape));
   native.sigmoid(out, input.data);
-  return { data: out, shape: [...input.shape] };
+  const result: Tensor = { data: out, shape: [...input.shape] };
+  return result as Tensor<TensorFloat<Z>>;
 }

@@ -4,6 +4,7 @@
 // never oversubscribes cores.
 import { native } from './native';
 import { describe } from './validate';
+import { libraryError } from './errors';
 
 export interface BlasInfo {
   /** Always `OpenBLAS`. */
@@ -35,8 +36,8 @@ export interface KernelInfo {
 
 /** Sets the number of threads each call's compute team may use (waits for a running kernel to finish). */
 export function setNumThreads(n: number): void {
-  if (typeof n !== 'number') throw new TypeError(`n must be a number of threads, got ${describe(n)}`);
-  if (!Number.isInteger(n) || n < 1 || n > 1024) throw new RangeError(`n must be an integer from 1 to 1024, got ${n}`);
+  if (typeof n !== 'number') throw libraryError(TypeError, 'ERR_RNN_TYPE', `n must be a number of threads, got ${describe(n)}`);
+  if (!Number.isInteger(n) || n < 1 || n > 1024) throw libraryError(RangeError, 'ERR_RNN_VALUE', `n must be an integer from 1 to 1024, got ${n}`);
   native.setNumThreads(n);
 }
 

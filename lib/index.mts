@@ -1,27 +1,26 @@
-// The ES module entry: the same functions as the CommonJS entry (index.ts), re-exported by name.
-import api from './index.js';
-
-export const {
+// The ES module entry: the CommonJS entry (index.ts) re-exported by name, declarations and all, so classes are types
+// here too (`let m: CharModel`) and editors show the JSDoc. Node reads these names from the CommonJS entry statically.
+export {
+  toNested,
+  rnnBackward,
+  rnnBackwardAsync,
+  rnnCellBackward,
   rnnCellForward,
   rnnForward,
   rnnForwardAsync,
-  rnnCellBackward,
-  rnnBackward,
-  rnnBackwardAsync,
+  lstmBackward,
+  lstmBackwardAsync,
+  lstmCellBackward,
   lstmCellForward,
   lstmForward,
   lstmForwardAsync,
-  lstmCellBackward,
-  lstmBackward,
-  lstmBackwardAsync,
-  softmax,
   sigmoid,
-  toNested,
+  softmax,
   RandomState,
-  setNumThreads,
-  getNumThreads,
   blasInfo,
+  getNumThreads,
   kernelInfo,
+  setNumThreads,
   outputLayerBackward,
   glorotUniform,
   initLstmParams,
@@ -32,5 +31,5 @@ export const {
   clipByValue,
   globalNorm,
   CharModel,
-} = api;
+} from './index.js';
 export type * from './index.js';

@@ -8,6 +8,7 @@ export type {
   RnnCellBackwardResult,
   RnnCellCache,
   RnnCellForwardResult,
+  RnnFloat,
   RnnForwardResult,
   RnnParams,
 } from './rnn';
@@ -19,6 +20,7 @@ export type {
   LstmCellCache,
   LstmCellForwardResult,
   LstmForwardOptions,
+  LstmFloat,
   LstmForwardResult,
   LstmGateGradients,
   LstmParams,
@@ -30,9 +32,11 @@ export type { BlasInfo, KernelInfo } from './blas';
 export { blasInfo, getNumThreads, kernelInfo, setNumThreads } from './blas';
 export type { OutputLayerBackwardResult, OutputLayerParams, Targets } from './loss';
 export { outputLayerBackward } from './loss';
-export type { Dtype, InitOptions, LstmInitOptions, LstmInitialParams, RnnInitialParams } from './init';
+export type { Dtype, InitialPrediction, InitOptions, LstmInitOptions, LstmInitialParams, RnnInitialParams } from './init';
 export { glorotUniform, initLstmParams, initRnnParams } from './init';
 export type { AdamOptions, SgdOptions, TensorDict } from './optimizers';
 export { Adam, Sgd, clipByGlobalNorm, clipByValue, globalNorm } from './optimizers';
 export type { CellKind, CharModelOptions, SampleOptions, TrainBatch, TrainOptions } from './model';
 export { CharModel } from './model';
+export type { ErrorCode, RnnError } from './errors';
+export type { ArgumentFloat, CallFloat, DtypeFloat, OnlyKeysOf, OptionsDtype, Prediction, TensorFloat } from './typing';

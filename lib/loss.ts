@@ -1,10 +1,12 @@
 // The output layer's loss and backward pass: the mean softmax cross-entropy of yPred = softmax(Wy a + by) over every
 // step and example, and its gradients, all steps at once in native GEMMs.
 import { native } from './native';
-import type { Tensor, TensorLike } from './tensor';
+import type { Float, Tensor, TensorLike } from './tensor';
+import type { CallFloat, OnlyKeysOf } from './typing';
 import {
   callDtype, checkDtype, checkIndexable, checkIntact, checkOptions, describe, lengthOf, tensorArgument, throwShape, toTensor, typedArrayKind,
 } from './validate';
+import { libraryError } from './errors';
 
 /** The output layer: for the RNN pass `{ Wy: params.Wya, by: params.by }`. */
 export interface OutputLayerParams {
@@ -17,15 +19,16 @@ export interface OutputLayerParams {
 /** Class ids per example and step: `{ data: Int32Array, shape: [m, T] }` or a nested (m, T) number array. */
 export type Targets = { data: Int32Array; shape: readonly number[] } | number[][];
 
-export interface OutputLayerBackwardResult {
+/** outputLayerBackward's result in dtype `F`, that of the call. */
+export interface OutputLayerBackwardResult<F extends Float = Float> {
   /** The mean cross-entropy over the unmasked positions (0 when all are masked). */
   loss: number;
   /** (n_a, m, T): the loss's gradient with respect to a, to pass to rnnBackward/lstmBackward. */
-  da: Tensor;
+  da: Tensor<F>;
   /** (n_y, n_a) */
-  dWy: Tensor;
+  dWy: Tensor<F>;
   /** (n_y, 1) */
-  dby: Tensor;
+  dby: Tensor<F>;
 }
 
 function targetIds(value: unknown, m: number, T: number, n_y: number): Int32Array {
@@ -37,15 +40,15 @@ function targetIds(value: unknown, m: number, T: number, n_y: number): Int32Arra
     value.forEach((row: unknown, j) => {
       if (!Array.isArray(row) || row.length !== T) throwShape('targets', 'm, T', [m, T], [value.length, Array.isArray(row) ? row.length : 0], 'm and T come from a');
       row.forEach((id: unknown, t) => {
-        if (typeof id !== 'number') throw new TypeError(`targets[${j}][${t}] must be a number, got ${describe(id)}`);
-        if (!Number.isInteger(id) || id < -1 || id >= n_y) throw new RangeError(`targets must hold class ids in [0, ${n_y}) or -1 for a masked step, got ${id} at [${j}][${t}]`);
+        if (typeof id !== 'number') throw libraryError(TypeError, 'ERR_RNN_TYPE', `targets[${j}][${t}] must be a number, got ${describe(id)}`);
+        if (!Number.isInteger(id) || id < -1 || id >= n_y) throw libraryError(RangeError, 'ERR_RNN_VALUE', `targets must hold class ids in [0, ${n_y}) or -1 for a masked step, got ${id} at [${j}][${t}]`);
         ids[j * T + t] = id;
       });
     });
   } else {
     const data = (value as { data?: unknown } | null)?.data;
     if (typedArrayKind(data) !== 'Int32Array') {
-      throw new TypeError(`targets must be { data: Int32Array, shape: [m, T] } or a nested number array, got ${describe(value)}`);
+      throw libraryError(TypeError, 'ERR_RNN_TYPE', `targets must be { data: Int32Array, shape: [m, T] } or a nested number array, got ${describe(value)}`);
     }
     ids = new Int32Array(data as Int32Array); // a private copy: the kernel indexes with these after the range check
     shape = (value as { shape: readonly number[] }).shape;
@@ -56,7 +59,7 @@ function targetIds(value: unknown, m: number, T: number, n_y: number): Int32Arra
   for (let i = 0; i < m * T; ++i) {
     const id = ids[i] as number;
     if (!Number.isInteger(id) || id < -1 || id >= n_y) {
-      throw new RangeError(`targets must hold class ids in [0, ${n_y}) or -1 for a masked step, got ${id} at index ${i}`);
+      throw libraryError(RangeError, 'ERR_RNN_VALUE', `targets must hold class ids in [0, ${n_y}) or -1 for a masked step, got ${id} at index ${i}`);
     }
   }
   return ids;
@@ -67,9 +70,13 @@ function targetIds(value: unknown, m: number, T: number, n_y: number): Int32Arra
  * step (a target of -1 masks its position: padding adds neither loss nor gradient), and its gradients: `da` for the
  * cell's backward pass, `dWy` and `dby` for the output layer.
  */
-export function outputLayerBackward(a: TensorLike, params: OutputLayerParams, targets: Targets): OutputLayerBackwardResult {
+export function outputLayerBackward<A extends TensorLike, P extends OutputLayerParams>(
+  a: A,
+  params: P & OnlyKeysOf<P, OutputLayerParams>,
+  targets: Targets,
+): OutputLayerBackwardResult<CallFloat<{ a: A } & P, ['a', 'Wy', 'by']>> {
   const p = checkOptions(params, 'params', ['Wy', 'by']);
-  if (p.Wy === undefined || p.by === undefined) throw new TypeError('params needs Wy and by');
+  if (p.Wy === undefined || p.by === undefined) throw libraryError(TypeError, 'ERR_RNN_KEY', 'params needs Wy and by');
   const { dtype, setBy } = callDtype({ a, ...p }, ['a', 'Wy', 'by']);
   const hidden = toTensor(a, 'a', dtype);
   checkDtype(hidden, 'a', dtype, setBy);
@@ -87,5 +94,8 @@ export function outputLayerBackward(a: TensorLike, params: OutputLayerParams, ta
   const dby = new dtype(n_y);
   const loss = new Float64Array(1);
   native.outputLayerBackward(da, dWy, dby, hidden.data, Wy.data, by.data, ids, loss, n_a, n_y, m, T);
-  return { loss: loss[0] as number, da: { data: da, shape: [n_a, m, T] }, dWy: { data: dWy, shape: [n_y, n_a] }, dby: { data: dby, shape: [n_y, 1] } };
+  const result: OutputLayerBackwardResult = {
+    loss: loss[0] as number, da: { data: da, shape: [n_a, m, T] }, dWy: { data: dWy, shape: [n_y, n_a] }, dby: { data: dby, shape: [n_y, 1] },
+  };
+  return result as OutputLayerBackwardResult<CallFloat<{ a: A } & P, ['a', 'Wy', 'by']>>;
 }

@@ -4,6 +4,7 @@ import { Cache, makeCache, type SequenceState } from './caches';
 import type { NativeAddon } from '../binding';
 import { native } from './native';
 import { allocate, allocateResults, type Float, type FloatArrayConstructor, type Tensor, type TensorLike } from './tensor';
+import type { CallFloat, OnlyKeysOf, Prediction } from './typing';
 import {
   upstreamGradient, checkDtype, checkIndexable, checkIntact, checkMemory, checkOptions, checkParams, callDtype, copyOf, setValues, tensorArgument,
   throwShape, toTensor,
@@ -47,41 +48,47 @@ interface LstmState extends SequenceState {
   readonly W: Float;
 }
 
-export type LstmCellCache = Cache<'lstmCell', LstmState>;
-export type LstmCaches = Cache<'lstm', LstmState>;
+/** The cache of lstmCellForward, for lstmCellBackward; `F` is the dtype of the call that made it. */
+export type LstmCellCache<F extends Float = Float> = Cache<'lstmCell', LstmState, F>;
+/** The caches of lstmForward, for lstmBackward; `F` is the dtype of the call that made them. */
+export type LstmCaches<F extends Float = Float> = Cache<'lstm', LstmState, F>;
 
-export interface LstmCellForwardResult {
-  aNext: Tensor;
-  cNext: Tensor;
-  ytPred?: Tensor;
-  cache: LstmCellCache;
+/** The dtype LSTM parameters `P` set: that of the first of Wf, bf, …, Wy, by given as a Tensor. */
+export type LstmFloat<P> = CallFloat<P, ['Wf', 'bf', 'Wi', 'bi', 'Wc', 'bc', 'Wo', 'bo', 'Wy', 'by']>;
+
+/** lstmCellForward's result in dtype `F`; `ytPred` is there when the parameters `P` have Wy and by. */
+export type LstmCellForwardResult<F extends Float = Float, P = LstmParams> = {
+  aNext: Tensor<F>;
+  cNext: Tensor<F>;
+  cache: LstmCellCache<F>;
+} & Prediction<P, 'Wy', 'ytPred', F>;
+/** lstmForward's result in dtype `F`; `y` is there when the parameters `P` have Wy and by. */
+export type LstmForwardResult<F extends Float = Float, P = LstmParams> = {
+  a: Tensor<F>;
+  c: Tensor<F>;
+  caches: LstmCaches<F>;
+} & Prediction<P, 'Wy', 'y', F>;
+/** The gate gradients, views of one fused buffer. */
+export interface LstmGateGradients<F extends Float = Float> {
+  dWf: Tensor<F>;
+  dWi: Tensor<F>;
+  dWc: Tensor<F>;
+  dWo: Tensor<F>;
+  dbf: Tensor<F>;
+  dbi: Tensor<F>;
+  dbc: Tensor<F>;
+  dbo: Tensor<F>;
 }
-export interface LstmForwardResult {
-  a: Tensor;
-  y?: Tensor;
-  c: Tensor;
-  caches: LstmCaches;
+export interface LstmCellBackwardResult<F extends Float = Float> extends LstmGateGradients<F> {
+  dxt: Tensor<F>;
+  daPrev: Tensor<F>;
+  dcPrev: Tensor<F>;
 }
-export interface LstmGateGradients {
-  dWf: Tensor;
-  dWi: Tensor;
-  dWc: Tensor;
-  dWo: Tensor;
-  dbf: Tensor;
-  dbi: Tensor;
-  dbc: Tensor;
-  dbo: Tensor;
-}
-export interface LstmCellBackwardResult extends LstmGateGradients {
-  dxt: Tensor;
-  daPrev: Tensor;
-  dcPrev: Tensor;
-}
-export interface LstmBackwardResult extends LstmGateGradients {
-  dx: Tensor;
-  da0: Tensor;
+export interface LstmBackwardResult<F extends Float = Float> extends LstmGateGradients<F> {
+  dx: Tensor<F>;
+  da0: Tensor<F>;
   /** (n_a, m) gradient of the initial cell state c0. */
-  dc0: Tensor;
+  dc0: Tensor<F>;
 }
 
 const GATES = [
@@ -232,7 +239,12 @@ function prepareSequenceBackward(da: unknown, caches: unknown, copyInputs: boole
 }
 
 /** One step from xt (n_x, m), aPrev and cPrev (n_a, m): aNext, cNext and ytPred = softmax(Wy aNext + by). */
-export function lstmCellForward(xt: TensorLike, aPrev: TensorLike, cPrev: TensorLike, params: LstmParams): LstmCellForwardResult {
+export function lstmCellForward<P extends LstmParams>(
+  xt: TensorLike,
+  aPrev: TensorLike,
+  cPrev: TensorLike,
+  params: P & OnlyKeysOf<P, LstmParams>,
+): LstmCellForwardResult<LstmFloat<P>, P> {
   const layer = lstmLayer(params);
   const { dtype, setBy, n_x, n_a, n_y } = layer;
   const x = tensorArgument(xt, 'xt', dtype, setBy, 'n_x, m', [n_x, 'm'], 'n_x comes from Wf');
@@ -249,25 +261,35 @@ export function lstmCellForward(xt: TensorLike, aPrev: TensorLike, cPrev: Tensor
     cache: makeCache('lstmCell', x, state),
   };
   if (y) result.ytPred = { data: y, shape: [n_y, m] };
-  return result;
+  return result as LstmCellForwardResult<LstmFloat<P>, P>;
 }
 
 /** The whole sequence x (n_x, m, T) from a0 (n_a, m) and c0 (zeros unless given): a, c (n_a, m, T), y (n_y, m, T). */
-export function lstmForward(x: TensorLike, a0: TensorLike, params: LstmParams, opts?: LstmForwardOptions): LstmForwardResult {
+export function lstmForward<P extends LstmParams>(
+  x: TensorLike,
+  a0: TensorLike,
+  params: P & OnlyKeysOf<P, LstmParams>,
+  opts?: LstmForwardOptions,
+): LstmForwardResult<LstmFloat<P>, P> {
   const { args, result } = prepareSequenceForward(x, a0, params, opts, false);
   native.lstmForward(...args);
-  return result();
+  return result() as LstmForwardResult<LstmFloat<P>, P>;
 }
 
 /** lstmForward on libuv's thread pool: the same result, without blocking the event loop. Bad input rejects. */
-export async function lstmForwardAsync(x: TensorLike, a0: TensorLike, params: LstmParams, opts?: LstmForwardOptions): Promise<LstmForwardResult> {
+export async function lstmForwardAsync<P extends LstmParams>(
+  x: TensorLike,
+  a0: TensorLike,
+  params: P & OnlyKeysOf<P, LstmParams>,
+  opts?: LstmForwardOptions,
+): Promise<LstmForwardResult<LstmFloat<P>, P>> {
   const { args, result } = prepareSequenceForward(x, a0, params, opts, true);
   await native.lstmForwardAsync(...args);
-  return result();
+  return result() as LstmForwardResult<LstmFloat<P>, P>;
 }
 
 /** Gradients of one step given daNext = ∂J/∂aNext and dcNext = ∂J/∂cNext, both (n_a, m). */
-export function lstmCellBackward(daNext: TensorLike, dcNext: TensorLike, cache: LstmCellCache): LstmCellBackwardResult {
+export function lstmCellBackward<F extends Float>(daNext: TensorLike, dcNext: TensorLike, cache: LstmCellCache<F>): LstmCellBackwardResult<F> {
   const state = Cache.stateOf<'lstmCell', LstmState>(cache, 'lstmCell', 'cache');
   const { dtype, n_x, n_a, m } = state;
   const origin = 'n_a and m come from the cache';
@@ -276,22 +298,23 @@ export function lstmCellBackward(daNext: TensorLike, dcNext: TensorLike, cache: 
   checkIntact({ daNext: da, dcNext: dc });
   const { args, dx, da0, dc0, gradients } = prepareBackward(state, da, dc, 1, false);
   native.lstmBackward(...args);
-  return { dxt: { data: dx, shape: [n_x, m] }, daPrev: da0, dcPrev: dc0, ...gradients };
+  const result: LstmCellBackwardResult = { dxt: { data: dx, shape: [n_x, m] }, daPrev: da0, dcPrev: dc0, ...gradients };
+  return result as LstmCellBackwardResult<F>;
 }
 
 /**
  * Backpropagation through time given da (n_a, m, T') with T' ≤ T, the upstream gradient of the first T' hidden
  * states. Gate gradients are summed over the steps; dx is (n_x, m, T'); dc0 is the gradient of c0.
  */
-export function lstmBackward(da: TensorLike, caches: LstmCaches): LstmBackwardResult {
+export function lstmBackward<F extends Float>(da: TensorLike, caches: LstmCaches<F>): LstmBackwardResult<F> {
   const { args, result } = prepareSequenceBackward(da, caches, false);
   native.lstmBackward(...args);
-  return result();
+  return result() as LstmBackwardResult<F>;
 }
 
 /** lstmBackward on libuv's thread pool: the same result, without blocking the event loop. Bad input rejects. */
-export async function lstmBackwardAsync(da: TensorLike, caches: LstmCaches): Promise<LstmBackwardResult> {
+export async function lstmBackwardAsync<F extends Float>(da: TensorLike, caches: LstmCaches<F>): Promise<LstmBackwardResult<F>> {
   const { args, result } = prepareSequenceBackward(da, caches, true);
   await native.lstmBackwardAsync(...args);
-  return result();
+  return result() as LstmBackwardResult<F>;
 }

@@ -8,6 +8,7 @@
 // Wy (V, n_a), by (V, 1); RNN Wax (n_a, V), Waa (n_a, n_a), ba (n_a, 1), Wy (V, n_a), by (V, 1).
 import type { Dtype } from './init';
 import type { Float } from './tensor';
+import { libraryError } from './errors';
 
 export const MODEL_FORMAT = 'rnn-native/char-model';
 export const MODEL_VERSION = 1;
@@ -106,6 +107,6 @@ export function decodeModelFile(text: string, source: string): ModelFields {
   try {
     return decodeFields(text);
   } catch (error) {
-    throw new Error(`${source} is not a valid rnn-native model file: ${(error as Error).message}`);
+    throw libraryError(Error, 'ERR_RNN_MODEL_FILE', `${source} is not a valid rnn-native model file: ${(error as Error).message}`);
   }
 }

@@ -14,6 +14,7 @@ import { readTextFile } from './text-file';
 import {
   checkMemory, checkOptions, copyOf, describe, fillValues, lengthOf, positiveInteger, positiveNumber, setValues, typedArrayKind,
 } from './validate';
+import { libraryError } from './errors';
 
 export type CellKind = 'lstm' | 'rnn';
 
@@ -51,7 +52,7 @@ export interface SampleOptions {
   random: RandomState;
   /** Stop after this many characters if no '\n' came; 100 by default. */
   maxLength?: number;
-  /** Divides the logits: below 1 sharper, above 1 more varied; 1 by default. */
+  /** Divides the logits: below 1 sharper, above 1 more varied; 0 always takes the most likely character (greedy); 1 by default. */
   temperature?: number;
   /** Characters fed after the initial '\n' and returned at the start of the sample. */
   prefix?: string;
@@ -66,17 +67,17 @@ const CELLS: Record<CellKind, number> = { rnn: 0, lstm: 1 };
 const optionalPositive = (value: unknown, name: string): number => (value === undefined ? 0 : positiveNumber(value, name));
 
 export function checkAlphabet(alphabet: unknown): string {
-  if (typeof alphabet !== 'string') throw new TypeError(`alphabet must be a string, got ${describe(alphabet)}`);
+  if (typeof alphabet !== 'string') throw libraryError(TypeError, 'ERR_RNN_TYPE', `alphabet must be a string, got ${describe(alphabet)}`);
   const characters = [...alphabet];
-  if (new Set(characters).size !== characters.length) throw new RangeError('alphabet must list each character once');
-  if (!characters.includes('\n')) throw new RangeError("alphabet must contain '\\n', which starts and ends every sample");
-  if (characters.length < 2) throw new RangeError('alphabet needs at least 2 characters');
+  if (new Set(characters).size !== characters.length) throw libraryError(RangeError, 'ERR_RNN_VALUE', 'alphabet must list each character once');
+  if (!characters.includes('\n')) throw libraryError(RangeError, 'ERR_RNN_VALUE', "alphabet must contain '\\n', which starts and ends every sample");
+  if (characters.length < 2) throw libraryError(RangeError, 'ERR_RNN_VALUE', 'alphabet needs at least 2 characters');
   return alphabet;
 }
 
 export function checkCell(cell: unknown): CellKind {
   if (cell === undefined) return 'lstm';
-  if (cell !== 'lstm' && cell !== 'rnn') throw new TypeError(`cell must be 'lstm' or 'rnn', got ${typeof cell === 'string' ? `'${cell}'` : describe(cell)}`);
+  if (cell !== 'lstm' && cell !== 'rnn') throw libraryError(TypeError, 'ERR_RNN_VALUE', `cell must be 'lstm' or 'rnn', got ${typeof cell === 'string' ? `'${cell}'` : describe(cell)}`);
   return cell;
 }
 
@@ -89,6 +90,10 @@ function trainStepElements(cell: CellKind, n_a: number, V: number, m: number, T:
 /** Largest hidden size a model may have (its weights alone would take gigabytes beyond it). */
 const MAX_HIDDEN = 16384;
 
+/**
+ * A character-level language model: an LSTM or vanilla RNN over one-hot characters with a softmax output layer.
+ * `trainStep` trains it in one native call, `sample` generates text, `save`/`load` keep it in a JSON file.
+ */
 export class CharModel {
   // Private, so that no caller can change what the native code trusts (sizes, dtype, the parameter array itself);
   // the getters below expose them read-only.
@@ -107,7 +112,7 @@ export class CharModel {
   constructor(cell: CellKind, hiddenSize: number, alphabet: string, dtype: Dtype, parameters?: Float) {
     this.#cell = checkCell(cell);
     this.#hiddenSize = positiveInteger(hiddenSize, 'hiddenSize');
-    if (hiddenSize > MAX_HIDDEN) throw new RangeError(`hiddenSize must be at most ${MAX_HIDDEN}, got ${hiddenSize}`);
+    if (hiddenSize > MAX_HIDDEN) throw libraryError(RangeError, 'ERR_RNN_VALUE', `hiddenSize must be at most ${MAX_HIDDEN}, got ${hiddenSize}`);
     this.#alphabet = checkAlphabet(alphabet);
     const Array = arrayType(dtype, 'dtype');
     this.#dtype = dtype;
@@ -118,7 +123,7 @@ export class CharModel {
     // Parameters, gradients and (for Adam) two moments, plus a training step's workspace on top.
     checkMemory(4 * total, Array.BYTES_PER_ELEMENT, { n_a: hiddenSize, V: this.#characters.length });
     if (parameters !== undefined && (typedArrayKind(parameters) !== Array.name || lengthOf(parameters) !== total)) {
-      throw new TypeError(`parameters must be a ${Array.name} of ${total} values for this model`);
+      throw libraryError(TypeError, 'ERR_RNN_TYPE', `parameters must be a ${Array.name} of ${total} values for this model`);
     }
     this.#parameters = parameters === undefined ? new Array(total) : copyOf(parameters);
     this.#gradients = new Array(total);
@@ -155,7 +160,7 @@ export class CharModel {
   static create(options: CharModelOptions): CharModel {
     const o = checkOptions(options, 'options', ['cell', 'hiddenSize', 'alphabet', 'seed', 'dtype']);
     const seed = o.seed === undefined ? 0 : o.seed;
-    if (typeof seed !== 'number') throw new TypeError(`seed must be a number, got ${describe(seed)}`);
+    if (typeof seed !== 'number') throw libraryError(TypeError, 'ERR_RNN_TYPE', `seed must be a number, got ${describe(seed)}`);
     const random = new RandomState(seed);
     const model = new CharModel(
       checkCell(o.cell),
@@ -188,7 +193,7 @@ export class CharModel {
     const characters = [...text];
     return Int32Array.from(characters, (character, i) => {
       const id = this.#ids.get(character);
-      if (id === undefined) throw new RangeError(`character ${JSON.stringify(character)} at ${i} is not in the model's alphabet`);
+      if (id === undefined) throw libraryError(RangeError, 'ERR_RNN_VALUE', `character ${JSON.stringify(character)} at ${i} is not in the model's alphabet`);
       return id;
     });
   }
@@ -257,11 +262,11 @@ export class CharModel {
 
   /** The native code trusts the parameters' length: a caller may have detached their buffer. */
   #checkIntact(): void {
-    if (lengthOf(this.#parameters) !== this.#layout.total) throw new Error('the model\'s parameters were detached');
+    if (lengthOf(this.#parameters) !== this.#layout.total) throw libraryError(Error, 'ERR_RNN_DETACHED', 'the model\'s parameters were detached');
   }
 
   #guard(): void {
-    if (this.#busy) throw new Error('this CharModel is busy with a training step (a trainStepAsync not awaited yet, or a getter of the step\'s arguments); await it first');
+    if (this.#busy) throw libraryError(Error, 'ERR_RNN_BUSY', 'this CharModel is busy with a training step (a trainStepAsync not awaited yet, or a getter of the step\'s arguments); await it first');
   }
 
   #prepareStep(batch: TrainBatch, options: TrainOptions) {
@@ -292,13 +297,13 @@ export class CharModel {
 
   /** A private copy of an Int32Array of `length` ids in [lowest, V), checked: later user code cannot change it. */
   #checkIds(value: unknown, name: string, length: number, lowest: number): Int32Array {
-    if (typedArrayKind(value) !== 'Int32Array') throw new TypeError(`${name} must be an Int32Array, got ${describe(value)}`);
+    if (typedArrayKind(value) !== 'Int32Array') throw libraryError(TypeError, 'ERR_RNN_DTYPE', `${name} must be an Int32Array, got ${describe(value)}`);
     const ids = new Int32Array(value as Int32Array);
-    if (ids.length !== length) throw new RangeError(`${name} has ${ids.length} ids but batchSize × steps = ${length}`);
+    if (ids.length !== length) throw libraryError(RangeError, 'ERR_RNN_SHAPE', `${name} has ${ids.length} ids but batchSize × steps = ${length}`);
     const V = this.#characters.length;
     for (let i = 0; i < length; ++i) {
       const id = ids[i] as number;
-      if (id < lowest || id >= V) throw new RangeError(`${name}[${i}] = ${id} is not a character id in [${lowest}, ${V})`);
+      if (id < lowest || id >= V) throw libraryError(RangeError, 'ERR_RNN_VALUE', `${name}[${i}] = ${id} is not a character id in [${lowest}, ${V})`);
     }
     return ids;
   }
@@ -308,20 +313,28 @@ export class CharModel {
     this.#guard();
     this.#checkIntact();
     if (!this.#parameters.every(Number.isFinite)) {
-      throw new Error('the model has NaN or infinite parameters (training diverged: try a lower --lr or clipping); not saved');
+      throw libraryError(Error, 'ERR_RNN_DIVERGED', 'the model has NaN or infinite parameters (training diverged: try a lower --lr or clipping); not saved');
     }
     writeFileAtomic(path, encodeModelFile(this));
   }
 
   /** The model saved at `path`; a clear Error when it is not a regular file of UTF-8 or not a valid model file. */
   static load(path: string): CharModel {
-    if (typeof path !== 'string') throw new TypeError(`path must be a string, got ${describe(path)}`);
-    return CharModel.fromJSON(readTextFile(path, 'the model'), path);
+    if (typeof path !== 'string') throw libraryError(TypeError, 'ERR_RNN_TYPE', `path must be a string, got ${describe(path)}`);
+    let text: string;
+    try {
+      text = readTextFile(path, 'the model');
+    } catch (error) {
+      // Not a regular file, or not UTF-8: a bad model file. A system error (ENOENT, EACCES) keeps its own code.
+      if ((error as { code?: unknown }).code === undefined) Object.assign(error as Error, { code: 'ERR_RNN_MODEL_FILE' });
+      throw error;
+    }
+    return CharModel.fromJSON(text, path);
   }
 
   /** The model in a saved file's text; `source` names it in errors. */
   static fromJSON(text: string, source = 'the text'): CharModel {
-    if (typeof text !== 'string') throw new TypeError(`text must be a string, got ${describe(text)}`);
+    if (typeof text !== 'string') throw libraryError(TypeError, 'ERR_RNN_TYPE', `text must be a string, got ${describe(text)}`);
     const f = decodeModelFile(text, source);
     return new CharModel(f.cell, f.hiddenSize, f.alphabet, f.dtype, f.parameters);
   }
@@ -330,18 +343,39 @@ export class CharModel {
     return JSON.parse(encodeModelFile(this));
   }
 
-  /** Generates one line: from the state after '\n' (and `prefix`), draws characters until '\n' or maxLength. */
-  sample(options: SampleOptions): string {
-    const o = checkOptions(options, 'options', ['random', 'maxLength', 'temperature', 'prefix']);
-    const random = o.random;
-    if (!(random instanceof RandomState)) throw new TypeError(`options.random must be a RandomState, got ${describe(random)}`);
-    const maxLength = o.maxLength === undefined ? 100 : positiveInteger(o.maxLength, 'options.maxLength');
-    const temperature = o.temperature === undefined ? 1 : optionalPositive(o.temperature, 'options.temperature');
-    const prefix = o.prefix ?? '';
-    if (typeof prefix !== 'string') throw new TypeError(`options.prefix must be a string, got ${describe(prefix)}`);
+  /**
+   * The mean loss per character (nats) of predicting `lines`: each line from the state after '\n', every character
+   * and the closing '\n' from the ones before it (the validation loss of held-out text). Changes nothing.
+   */
+  loss(lines: readonly string[]): number {
+    if (!Array.isArray(lines) || lines.some((line) => typeof line !== 'string')) {
+      throw libraryError(TypeError, 'ERR_RNN_TYPE', `lines must be an array of strings, got ${describe(lines)}`);
+    }
+    if (lines.length === 0) throw libraryError(RangeError, 'ERR_RNN_VALUE', 'lines must hold at least one line');
+    const encoded = lines.map((line) => this.encode(`${line}\n`));
+    const { feed, logits, restart } = this.#reader();
+    let total = 0;
+    let count = 0;
+    for (const ids of encoded) {
+      restart();
+      for (let i = 0; i < ids.length; ++i) {
+        const id = ids[i] as number;
+        total += crossEntropy(logits, id);
+        if (i + 1 < ids.length) feed(id);
+      }
+      count += ids.length;
+    }
+    return total / count;
+  }
+
+  /**
+   * A recurrent state over a private copy of the parameters, fed '\n': `feed(id)` steps it and leaves the logits of
+   * the next character in `logits`; `restart()` goes back to the state after '\n'.
+   */
+  #reader() {
     this.#guard();
     this.#checkIntact();
-    // A private copy: `random` is caller code, and may run anything between two native calls.
+    // A private copy: the caller's code (a RandomState, a getter) may run anything between two native calls.
     const parameters = copyOf(this.#parameters);
     const Array = this.#dtype === 'float32' ? Float32Array : Float64Array;
     const V = this.#characters.length;
@@ -350,7 +384,25 @@ export class CharModel {
     const logits = new Array(V);
     const newline = this.#ids.get('\n') as number;
     const feed = (id: number) => native.charModelNext(h, c, logits, parameters, CELLS[this.#cell], this.#hiddenSize, V, id);
-    feed(newline);
+    const restart = () => {
+      fillValues(h, 0);
+      if (c !== null) fillValues(c, 0);
+      feed(newline);
+    };
+    restart();
+    return { feed, logits, newline, restart };
+  }
+
+  /** Generates one line: from the state after '\n' (and `prefix`), draws characters until '\n' or maxLength. */
+  sample(options: SampleOptions): string {
+    const o = checkOptions(options, 'options', ['random', 'maxLength', 'temperature', 'prefix']);
+    const random = o.random;
+    if (!(random instanceof RandomState)) throw libraryError(TypeError, 'ERR_RNN_TYPE', `options.random must be a RandomState, got ${describe(random)}`);
+    const maxLength = o.maxLength === undefined ? 100 : positiveInteger(o.maxLength, 'options.maxLength');
+    const temperature = o.temperature === undefined ? 1 : positiveNumber(o.temperature, 'options.temperature', { zero: true });
+    const prefix = o.prefix ?? '';
+    if (typeof prefix !== 'string') throw libraryError(TypeError, 'ERR_RNN_TYPE', `options.prefix must be a string, got ${describe(prefix)}`);
+    const { feed, logits, newline } = this.#reader();
     const prefixIds = this.encode(prefix);
     for (let i = 0; i < prefixIds.length; ++i) feed(prefixIds[i] as number);
     let text = prefix;
@@ -364,14 +416,30 @@ export class CharModel {
   }
 }
 
+/** log Σ exp(logits) − logits[id]: the cross-entropy of the next character being `id`. Indexed loops (see below). */
+function crossEntropy(logits: Float, id: number): number {
+  const V = lengthOf(logits);
+  let max = -Infinity;
+  for (let i = 0; i < V; ++i) max = Math.max(max, logits[i] as number);
+  let sum = 0;
+  for (let i = 0; i < V; ++i) sum += Math.exp((logits[i] as number) - max);
+  return max + Math.log(sum) - (logits[id] as number);
+}
+
 /**
- * A draw from softmax(logits / temperature) with one uniform number of `random`. Indexed loops, not iterators:
- * `logits` is the model's private array, which a patched TypedArray.prototype[Symbol.iterator] could detach.
+ * A draw from softmax(logits / temperature) with one uniform number of `random`; at temperature 0 the argmax, no
+ * draw. Indexed loops, not iterators: `logits` is the model's private array, which a patched
+ * TypedArray.prototype[Symbol.iterator] could detach.
  */
 function drawFromLogits(logits: Float, temperature: number, random: RandomState): number {
   const V = lengthOf(logits);
   let max = -Infinity;
   for (let id = 0; id < V; ++id) max = Math.max(max, logits[id] as number);
+  if (temperature === 0) {
+    let best = 0;
+    for (let id = 1; id < V; ++id) if ((logits[id] as number) > (logits[best] as number)) best = id;
+    return best;
+  }
   const weights = new Float64Array(V);
   let total = 0;
   for (let id = 0; id < V; ++id) total += weights[id] = Math.exp(((logits[id] as number) - max) / temperature);

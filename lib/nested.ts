@@ -1,10 +1,11 @@
 // Tensors back to nested arrays.
 import type { NestedArray, Tensor } from './tensor';
 import { toTensor } from './validate';
+import { libraryError } from './errors';
 
 /** The tensor as nested arrays: shape (2, 3) gives number[2][3]. The inverse of passing nested arrays in. */
 export function toNested(tensor: Tensor): NestedArray {
-  if (Array.isArray(tensor)) throw new TypeError('tensor must be a Tensor { data, shape }, got an array');
+  if (Array.isArray(tensor)) throw libraryError(TypeError, 'ERR_RNN_TYPE', 'tensor must be a Tensor { data, shape }, got an array');
   const { data, shape } = toTensor(tensor, 'tensor', Float64Array);
   const strides: number[] = [];
   let stride = 1;

@@ -4,14 +4,15 @@
 import { native } from './native';
 import type { Float, Tensor } from './tensor';
 import { checkOptions, copyOf, describe, lengthOf, positiveNumber, typedArrayKind } from './validate';
+import { libraryError } from './errors';
 
 /** Gradients or parameters by name, each a Tensor with a Float64Array or Float32Array. */
 export type TensorDict = Record<string, Tensor>;
 
 function fraction(value: unknown, name: string, fallback: number): number {
   if (value === undefined) return fallback;
-  if (typeof value !== 'number') throw new TypeError(`${name} must be a number, got ${describe(value)}`);
-  if (!(value >= 0 && value < 1)) throw new RangeError(`${name} must be in [0, 1), got ${value}`);
+  if (typeof value !== 'number') throw libraryError(TypeError, 'ERR_RNN_TYPE', `${name} must be a number, got ${describe(value)}`);
+  if (!(value >= 0 && value < 1)) throw libraryError(RangeError, 'ERR_RNN_VALUE', `${name} must be in [0, 1), got ${value}`);
   return value;
 }
 
@@ -21,13 +22,13 @@ function fraction(value: unknown, name: string, fallback: number): number {
  */
 function tensorDict(value: unknown, name: string): [string, Tensor][] {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new TypeError(`${name} must be an object of tensors, got ${describe(value)}`);
+    throw libraryError(TypeError, 'ERR_RNN_TYPE', `${name} must be an object of tensors, got ${describe(value)}`);
   }
   return Object.entries(value).map(([key, tensor]) => {
     const data = (tensor as { data?: unknown } | null)?.data;
     const kind = typedArrayKind(data);
     if (kind !== 'Float64Array' && kind !== 'Float32Array') {
-      throw new TypeError(`${name}.${key} must be a Tensor with a Float64Array or Float32Array, got ${describe(tensor)}`);
+      throw libraryError(TypeError, 'ERR_RNN_DTYPE', `${name}.${key} must be a Tensor with a Float64Array or Float32Array, got ${describe(tensor)}`);
     }
     const shape = (tensor as { shape?: unknown }).shape;
     return [key, { data: data as Float, shape: Array.isArray(shape) ? Array.from(shape as number[]) : [lengthOf(data as Float)] }];
@@ -102,7 +103,7 @@ const internals = new WeakMap<object, Internals>();
  */
 export function optimizerState(optimizer: unknown, parameter: Float, name = 'optimizer'): { settings: OptimizerSettings; slot: OptimizerSlot } {
   const found = typeof optimizer === 'object' && optimizer !== null ? internals.get(optimizer) : undefined;
-  if (found === undefined) throw new TypeError(`${name} must be an Adam or Sgd, got ${describe(optimizer)}`);
+  if (found === undefined) throw libraryError(TypeError, 'ERR_RNN_TYPE', `${name} must be an Adam or Sgd, got ${describe(optimizer)}`);
   const { settings, slots } = found;
   let slot = slots.get(parameter);
   if (slot === undefined) {
@@ -140,19 +141,19 @@ abstract class Optimizer {
       const parameter = parameters.get(key) ?? (key.startsWith('d') ? parameters.get(key.slice(1)) : undefined);
       if (parameter === undefined) {
         const names = key.startsWith('d') ? `params.${key} or params.${key.slice(1)}` : `params.${key}`;
-        throw new TypeError(`grads.${key} has no parameter: there is no ${names}`);
+        throw libraryError(TypeError, 'ERR_RNN_KEY', `grads.${key} has no parameter: there is no ${names}`);
       }
       const [pKind, gKind] = [typedArrayKind(parameter.data), typedArrayKind(gradient.data)];
       const [pLength, gLength] = [lengthOf(parameter.data), lengthOf(gradient.data)];
       if (pKind !== gKind || pLength !== gLength || pLength === 0) {
-        throw new RangeError(`grads.${key} (${gKind}, ${gLength} values) does not match params.${key} (${pKind}, ${pLength} values)`);
+        throw libraryError(RangeError, 'ERR_RNN_SHAPE', `grads.${key} (${gKind}, ${gLength} values) does not match params.${key} (${pKind}, ${pLength} values)`);
       }
       // The state was sized at the parameter's first step; a parameter on a resizable ArrayBuffer may have been
       // resized since, and the native update writes as many values as the parameter has.
       const { settings, slot } = optimizerState(this, parameter.data);
       const stateLength = lengthOf(slot.moment1);
       if (stateLength !== pLength) {
-        throw new RangeError(`the parameter of grads.${key} has ${pLength} values, but had ${stateLength} at its first step: ` +
+        throw libraryError(RangeError, 'ERR_RNN_SHAPE', `the parameter of grads.${key} has ${pLength} values, but had ${stateLength} at its first step: ` +
           'a parameter must keep its size from step to step (its ArrayBuffer was resized)');
       }
       return { parameter, gradient, settings, slot };

@@ -4,6 +4,7 @@
 // because JavaScript's Math.log and the C library's log (which numpy calls) round a few inputs differently.
 import type { Tensor } from './tensor';
 import { checkIndexable, describe } from './validate';
+import { libraryError } from './errors';
 
 const N = 624;
 const M = 397;
@@ -15,9 +16,9 @@ export class RandomState {
 
   /** Seeds the generator like `np.random.seed(seed)` with an integer 0 ≤ seed < 2³². */
   constructor(seed: number) {
-    if (typeof seed !== 'number') throw new TypeError(`seed must be a number, got ${describe(seed)}`);
+    if (typeof seed !== 'number') throw libraryError(TypeError, 'ERR_RNN_TYPE', `seed must be a number, got ${describe(seed)}`);
     if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
-      throw new RangeError(`seed must be an integer in [0, 2^32), got ${seed}`);
+      throw libraryError(RangeError, 'ERR_RNN_VALUE', `seed must be an integer in [0, 2^32), got ${seed}`);
     }
     const mt = this.#mt;
     mt[0] = seed;
@@ -72,10 +73,10 @@ export class RandomState {
 
   /** `np.random.randn(...shape)`: a Float64Array tensor of standard normals filled in row-major order. */
   randn(...shape: number[]): Tensor<Float64Array> {
-    if (shape.length === 0) throw new TypeError('randn needs at least one dimension, like randn(3, 10)');
+    if (shape.length === 0) throw libraryError(TypeError, 'ERR_RNN_TYPE', 'randn needs at least one dimension, like randn(3, 10)');
     for (const d of shape) {
-      if (typeof d !== 'number') throw new TypeError(`randn dimensions must be numbers, got ${describe(d)}`);
-      if (!Number.isSafeInteger(d) || d < 1) throw new RangeError(`randn dimensions must be positive integers, got (${shape.join(', ')})`);
+      if (typeof d !== 'number') throw libraryError(TypeError, 'ERR_RNN_TYPE', `randn dimensions must be numbers, got ${describe(d)}`);
+      if (!Number.isSafeInteger(d) || d < 1) throw libraryError(RangeError, 'ERR_RNN_VALUE', `randn dimensions must be positive integers, got (${shape.join(', ')})`);
     }
     const size = shape.reduce((a, b) => a * b, 1);
     checkIndexable('the number of values randn draws', size);

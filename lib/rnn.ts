@@ -3,6 +3,7 @@ import { Cache, makeCache, type SequenceState } from './caches';
 import type { NativeAddon } from '../binding';
 import { native } from './native';
 import { allocate, allocateResults, type Float, type FloatArrayConstructor, type Tensor, type TensorLike } from './tensor';
+import type { CallFloat, OnlyKeysOf, Prediction } from './typing';
 import {
   upstreamGradient, checkDtype, checkIndexable, checkIntact, checkMemory, checkParams, callDtype, copyOf, setValues, tensorArgument, throwShape,
   toTensor,
@@ -28,32 +29,37 @@ interface RnnState extends SequenceState {
   readonly Waa: Float;
 }
 
-export type RnnCellCache = Cache<'rnnCell', RnnState>;
-export type RnnCaches = Cache<'rnn', RnnState>;
+/** The cache of rnnCellForward, for rnnCellBackward; `F` is the dtype of the call that made it. */
+export type RnnCellCache<F extends Float = Float> = Cache<'rnnCell', RnnState, F>;
+/** The caches of rnnForward, for rnnBackward; `F` is the dtype of the call that made them. */
+export type RnnCaches<F extends Float = Float> = Cache<'rnn', RnnState, F>;
 
-export interface RnnCellForwardResult {
-  aNext: Tensor;
-  ytPred?: Tensor;
-  cache: RnnCellCache;
+/** The dtype RNN parameters `P` set: that of the first of Wax, Waa, ba, Wya, by given as a Tensor. */
+export type RnnFloat<P> = CallFloat<P, ['Wax', 'Waa', 'ba', 'Wya', 'by']>;
+
+/** rnnCellForward's result in dtype `F`; `ytPred` is there when the parameters `P` have Wya and by. */
+export type RnnCellForwardResult<F extends Float = Float, P = RnnParams> = {
+  aNext: Tensor<F>;
+  cache: RnnCellCache<F>;
+} & Prediction<P, 'Wya', 'ytPred', F>;
+/** rnnForward's result in dtype `F`; `yPred` is there when the parameters `P` have Wya and by. */
+export type RnnForwardResult<F extends Float = Float, P = RnnParams> = {
+  a: Tensor<F>;
+  caches: RnnCaches<F>;
+} & Prediction<P, 'Wya', 'yPred', F>;
+export interface RnnCellBackwardResult<F extends Float = Float> {
+  dxt: Tensor<F>;
+  daPrev: Tensor<F>;
+  dWax: Tensor<F>;
+  dWaa: Tensor<F>;
+  dba: Tensor<F>;
 }
-export interface RnnForwardResult {
-  a: Tensor;
-  yPred?: Tensor;
-  caches: RnnCaches;
-}
-export interface RnnCellBackwardResult {
-  dxt: Tensor;
-  daPrev: Tensor;
-  dWax: Tensor;
-  dWaa: Tensor;
-  dba: Tensor;
-}
-export interface RnnBackwardResult {
-  dx: Tensor;
-  da0: Tensor;
-  dWax: Tensor;
-  dWaa: Tensor;
-  dba: Tensor;
+export interface RnnBackwardResult<F extends Float = Float> {
+  dx: Tensor<F>;
+  da0: Tensor<F>;
+  dWax: Tensor<F>;
+  dWaa: Tensor<F>;
+  dba: Tensor<F>;
 }
 
 interface RnnLayer {
@@ -161,7 +167,11 @@ function prepareSequenceBackward(da: unknown, caches: unknown, copyInputs: boole
 }
 
 /** One step: aNext = tanh(Waa aPrev + Wax xt + ba), ytPred = softmax(Wya aNext + by). xt (n_x, m), aPrev (n_a, m). */
-export function rnnCellForward(xt: TensorLike, aPrev: TensorLike, params: RnnParams): RnnCellForwardResult {
+export function rnnCellForward<P extends RnnParams>(
+  xt: TensorLike,
+  aPrev: TensorLike,
+  params: P & OnlyKeysOf<P, RnnParams>,
+): RnnCellForwardResult<RnnFloat<P>, P> {
   const layer = rnnLayer(params);
   const { dtype, setBy, n_x, n_a, n_y } = layer;
   const x = tensorArgument(xt, 'xt', dtype, setBy, 'n_x, m', [n_x, 'm'], 'n_x comes from Wax');
@@ -172,25 +182,29 @@ export function rnnCellForward(xt: TensorLike, aPrev: TensorLike, params: RnnPar
   native.rnnForward(...args);
   const result: RnnCellForwardResult = { aNext: { data: a, shape: [n_a, m] }, cache: makeCache('rnnCell', x, state) };
   if (y) result.ytPred = { data: y, shape: [n_y, m] };
-  return result;
+  return result as RnnCellForwardResult<RnnFloat<P>, P>;
 }
 
 /** The whole sequence x (n_x, m, T) from a0 (n_a, m): hidden states a (n_a, m, T) and predictions yPred (n_y, m, T). */
-export function rnnForward(x: TensorLike, a0: TensorLike, params: RnnParams): RnnForwardResult {
+export function rnnForward<P extends RnnParams>(x: TensorLike, a0: TensorLike, params: P & OnlyKeysOf<P, RnnParams>): RnnForwardResult<RnnFloat<P>, P> {
   const { args, result } = prepareSequenceForward(x, a0, params, false);
   native.rnnForward(...args);
-  return result();
+  return result() as RnnForwardResult<RnnFloat<P>, P>;
 }
 
 /** rnnForward on libuv's thread pool: the same result, without blocking the event loop. Bad input rejects. */
-export async function rnnForwardAsync(x: TensorLike, a0: TensorLike, params: RnnParams): Promise<RnnForwardResult> {
+export async function rnnForwardAsync<P extends RnnParams>(
+  x: TensorLike,
+  a0: TensorLike,
+  params: P & OnlyKeysOf<P, RnnParams>,
+): Promise<RnnForwardResult<RnnFloat<P>, P>> {
   const { args, result } = prepareSequenceForward(x, a0, params, true);
   await native.rnnForwardAsync(...args);
-  return result();
+  return result() as RnnForwardResult<RnnFloat<P>, P>;
 }
 
 /** Gradients of one step given daNext (n_a, m) = ∂J/∂aNext (the softmax's loss path not included). */
-export function rnnCellBackward(daNext: TensorLike, cache: RnnCellCache): RnnCellBackwardResult {
+export function rnnCellBackward<F extends Float>(daNext: TensorLike, cache: RnnCellCache<F>): RnnCellBackwardResult<F> {
   const state = Cache.stateOf<'rnnCell', RnnState>(cache, 'rnnCell', 'cache');
   const { dtype, n_a, m } = state;
   const da = tensorArgument(daNext, 'daNext', dtype, 'the cache', 'n_a, m', [n_a, m], 'n_a and m come from the cache');
@@ -198,22 +212,23 @@ export function rnnCellBackward(daNext: TensorLike, cache: RnnCellCache): RnnCel
   const { args, dx, gradients } = prepareBackward(state, da, 1, false);
   native.rnnBackward(...args);
   const { da0, ...weights } = gradients;
-  return { dxt: { data: dx, shape: [state.n_x, m] }, daPrev: da0, ...weights };
+  const result: RnnCellBackwardResult = { dxt: { data: dx, shape: [state.n_x, m] }, daPrev: da0, ...weights };
+  return result as RnnCellBackwardResult<F>;
 }
 
 /**
  * Backpropagation through time given da (n_a, m, T') with T' ≤ T, the upstream gradient of the first T' hidden
  * states. Parameter gradients are summed over the steps; dx is (n_x, m, T').
  */
-export function rnnBackward(da: TensorLike, caches: RnnCaches): RnnBackwardResult {
+export function rnnBackward<F extends Float>(da: TensorLike, caches: RnnCaches<F>): RnnBackwardResult<F> {
   const { args, result } = prepareSequenceBackward(da, caches, false);
   native.rnnBackward(...args);
-  return result();
+  return result() as RnnBackwardResult<F>;
 }
 
 /** rnnBackward on libuv's thread pool: the same result, without blocking the event loop. Bad input rejects. */
-export async function rnnBackwardAsync(da: TensorLike, caches: RnnCaches): Promise<RnnBackwardResult> {
+export async function rnnBackwardAsync<F extends Float>(da: TensorLike, caches: RnnCaches<F>): Promise<RnnBackwardResult<F>> {
   const { args, result } = prepareSequenceBackward(da, caches, true);
   await native.rnnBackwardAsync(...args);
-  return result();
+  return result() as RnnBackwardResult<F>;
 }

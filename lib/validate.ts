@@ -4,6 +4,7 @@
 import * as os from 'node:os';
 import { types } from 'node:util';
 import { type Float, type FloatArrayConstructor, type Tensor, shapeText } from './tensor';
+import { libraryError } from './errors';
 
 // The typed-array intrinsics, looked up once. A subclass, a Proxy, a swapped prototype or an own `length` or
 // `constructor` property cannot fake them, and they run no user code, so what the native code reads is what the
@@ -75,19 +76,19 @@ function checkShape(shape: unknown, name: string): number[] {
   const rank = Array.isArray(shape) ? shape.length : 0;
   if (!Array.isArray(shape) || rank === 0) {
     const got = Array.isArray(shape) ? 'an empty array' : describe(shape);
-    throw new TypeError(`${name}.shape must be a non-empty array of dimensions, got ${got}`);
+    throw libraryError(TypeError, 'ERR_RNN_TYPE', `${name}.shape must be a non-empty array of dimensions, got ${got}`);
   }
   const dims: unknown[] = [];
   for (let i = 0; i < rank; ++i) dims.push(shape[i]);
   let size = 1;
   for (const d of dims) {
-    if (typeof d !== 'number') throw new TypeError(`${name}.shape must hold numbers, got ${describe(d)}`);
+    if (typeof d !== 'number') throw libraryError(TypeError, 'ERR_RNN_TYPE', `${name}.shape must hold numbers, got ${describe(d)}`);
     if (!Number.isSafeInteger(d) || d < 1) {
-      throw new RangeError(`${name}.shape must hold positive integers, got ${shapeText(dims as number[])}`);
+      throw libraryError(RangeError, 'ERR_RNN_SHAPE', `${name}.shape must hold positive integers, got ${shapeText(dims as number[])}`);
     }
     size *= d;
   }
-  if (!Number.isSafeInteger(size)) throw new RangeError(`${name}.shape ${shapeText(dims as number[])} has too many elements`);
+  if (!Number.isSafeInteger(size)) throw libraryError(RangeError, 'ERR_RNN_TOO_LARGE', `${name}.shape ${shapeText(dims as number[])} has too many elements`);
   return dims as number[];
 }
 
@@ -96,12 +97,12 @@ function nestedShape(value: unknown[], name: string): number[] {
   const shape: number[] = [];
   let level: unknown = value;
   while (Array.isArray(level)) {
-    if (level.length === 0) throw new RangeError(`${name} has an empty array at depth ${shape.length}`);
+    if (level.length === 0) throw libraryError(RangeError, 'ERR_RNN_SHAPE', `${name} has an empty array at depth ${shape.length}`);
     shape.push(level.length);
     level = level[0];
   }
   if (shape.length > 3) {
-    throw new TypeError(`${name} must be a nested array of rank 1 to 3 (number[], number[][] or number[][][]), got rank ${shape.length}`);
+    throw libraryError(TypeError, 'ERR_RNN_SHAPE', `${name} must be a nested array of rank 1 to 3 (number[], number[][] or number[][][]), got rank ${shape.length}`);
   }
   return shape;
 }
@@ -111,12 +112,12 @@ function flatten(value: unknown[], name: string, shape: number[], dtype: FloatAr
   let offset = 0;
   const walk = (node: unknown, axis: number, where: string): void => {
     if (axis === shape.length) {
-      if (typeof node !== 'number') throw new TypeError(`${name}${where} must be a number, got ${describe(node)}`);
+      if (typeof node !== 'number') throw libraryError(TypeError, 'ERR_RNN_TYPE', `${name}${where} must be a number, got ${describe(node)}`);
       data[offset++] = node;
       return;
     }
     if (!Array.isArray(node) || node.length !== shape[axis]) {
-      throw new TypeError(
+      throw libraryError(TypeError, 'ERR_RNN_SHAPE', 
         `${name} must be a rectangular nested array of shape ${shapeText(shape)}; ${name}${where} is ` +
           (Array.isArray(node) ? `of length ${node.length}` : describe(node)),
       );
@@ -137,18 +138,18 @@ export function toTensor(value: unknown, name: string, nestedDtype: FloatArrayCo
     return { data: flatten(value, name, shape, nestedDtype), shape };
   }
   if (typeof value !== 'object' || value === null || !('data' in value) || !('shape' in value)) {
-    throw new TypeError(`${name} must be a Tensor { data, shape } or a nested number array, got ${describe(value)}`);
+    throw libraryError(TypeError, 'ERR_RNN_TYPE', `${name} must be a Tensor { data, shape } or a nested number array, got ${describe(value)}`);
   }
   const { data, shape } = value as { data: unknown; shape: unknown };
   if (!isFloatArray(data)) {
-    throw new TypeError(`${name}.data must be a Float64Array or Float32Array, got ${describe(data)}`);
+    throw libraryError(TypeError, 'ERR_RNN_DTYPE', `${name}.data must be a Float64Array or Float32Array, got ${describe(data)}`);
   }
   const dims = checkShape(shape, name);
   const size = sizeOf(dims);
   const length = lengthOf(data);
   if (length !== size) {
     const why = length === 0 ? ' (its ArrayBuffer is empty or detached)' : '';
-    throw new RangeError(`${name}.data has ${length} values but its shape ${shapeText(dims)} needs ${size}${why}`);
+    throw libraryError(RangeError, 'ERR_RNN_SHAPE', `${name}.data has ${length} values but its shape ${shapeText(dims)} needs ${size}${why}`);
   }
   return { data, shape: dims };
 }
@@ -166,7 +167,7 @@ export function checkIntact(tensors: Record<string, Tensor | undefined>): void {
     for (const d of tensor.shape) size *= d;
     const length = lengthOf(tensor.data);
     if (length !== size) {
-      throw new RangeError(`${name}.data has ${length} values but its shape ${shapeText(tensor.shape)} needs ${size}: ` +
+      throw libraryError(RangeError, 'ERR_RNN_DETACHED', `${name}.data has ${length} values but its shape ${shapeText(tensor.shape)} needs ${size}: ` +
         'its ArrayBuffer was detached or resized while the call read its other arguments');
     }
   }
@@ -191,7 +192,7 @@ export function callDtype(params: Record<string, unknown>, order: readonly strin
 export function checkDtype(tensor: Tensor, name: string, dtype: FloatArrayConstructor, setBy: string): void {
   const kind = typedArrayKind(tensor.data);
   if (kind !== dtype.name) {
-    throw new TypeError(
+    throw libraryError(TypeError, 'ERR_RNN_DTYPE', 
       `${name} is a ${kind}, but ${setBy} set this call's dtype to ${dtype.name}: ` +
         'all float arrays of one call must share one dtype',
     );
@@ -226,7 +227,7 @@ export function throwShape(
   origin: string,
 ): never {
   const numbers = expected.some((size) => typeof size === 'number') ? ` = ${shapeText(expected)}` : '';
-  throw new RangeError(`${name} must have shape (${symbols})${numbers}, got ${shapeText(got)}${origin ? ` (${origin})` : ''}`);
+  throw libraryError(RangeError, 'ERR_RNN_SHAPE', `${name} must have shape (${symbols})${numbers}, got ${shapeText(got)}${origin ? ` (${origin})` : ''}`);
 }
 
 /** The parameter object of one layer, checked for type, unknown keys (usually typos) and missing keys. */
@@ -237,25 +238,25 @@ export function checkParams(
   optionalPair: readonly [string, string],
 ): Record<string, unknown> {
   if (typeof params !== 'object' || params === null || Array.isArray(params) || ArrayBuffer.isView(params)) {
-    throw new TypeError(`params must be an object of ${family} parameters, got ${describe(params)}`);
+    throw libraryError(TypeError, 'ERR_RNN_TYPE', `params must be an object of ${family} parameters, got ${describe(params)}`);
   }
   const record = params as Record<string, unknown>;
   for (const key in record) {
     if (!Object.hasOwn(record, key)) continue;
     if (!required.includes(key) && !optionalPair.includes(key)) {
       const allowed = [...required, ...optionalPair];
-      throw new TypeError(`params has an unknown key '${key}': ${family} parameters are ${allowed.join(', ')}`);
+      throw libraryError(TypeError, 'ERR_RNN_KEY', `params has an unknown key '${key}': ${family} parameters are ${allowed.join(', ')}`);
     }
   }
   for (const key of required) {
     if (record[key] === undefined) {
-      throw new TypeError(`params.${key} is missing: ${family} parameters need ${required.join(', ')}`);
+      throw libraryError(TypeError, 'ERR_RNN_KEY', `params.${key} is missing: ${family} parameters need ${required.join(', ')}`);
     }
   }
   const [weight, bias] = optionalPair;
   if ((record[weight] === undefined) !== (record[bias] === undefined)) {
     const missing = record[weight] === undefined ? weight : bias;
-    throw new TypeError(`params.${missing} is missing: ${weight} and ${bias} go together (both for predictions, or neither)`);
+    throw libraryError(TypeError, 'ERR_RNN_KEY', `params.${missing} is missing: ${weight} and ${bias} go together (both for predictions, or neither)`);
   }
   return record;
 }
@@ -264,10 +265,10 @@ export function checkParams(
 export function checkOptions(options: unknown, name: string, allowed: readonly string[]): Record<string, unknown> {
   if (options === undefined) return {};
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new TypeError(`${name} must be an object or undefined, got ${describe(options)}`);
+    throw libraryError(TypeError, 'ERR_RNN_TYPE', `${name} must be an object or undefined, got ${describe(options)}`);
   }
   for (const key of Object.keys(options)) {
-    if (!allowed.includes(key)) throw new TypeError(`${name} has an unknown key '${key}': allowed are ${allowed.join(', ')}`);
+    if (!allowed.includes(key)) throw libraryError(TypeError, 'ERR_RNN_KEY', `${name} has an unknown key '${key}': allowed are ${allowed.join(', ')}`);
   }
   return options as Record<string, unknown>;
 }
@@ -296,22 +297,24 @@ export function checkMemory(elements: number, bytesPerElement: number, sizes: Re
   const limit = memoryLimit();
   if (bytes > limit) {
     const named = Object.entries(sizes).filter(([, v]) => v > 0).map(([k, v]) => `${k} = ${v}`).join(', ');
-    throw new RangeError(`not enough memory: this call needs ${gib(bytes)} for its results, caches and workspace ` +
+    throw libraryError(RangeError, 'ERR_RNN_TOO_LARGE', `not enough memory: this call needs ${gib(bytes)} for its results, caches and workspace ` +
       `(${named}), more than the ${gib(limit)} of memory of this machine`);
   }
 }
 
 /** A number option or size that must be a positive integer: TypeError for another type, RangeError for the value. */
 export function positiveInteger(value: unknown, name: string): number {
-  if (typeof value !== 'number') throw new TypeError(`${name} must be a number, got ${describe(value)}`);
-  if (!Number.isSafeInteger(value) || value < 1) throw new RangeError(`${name} must be a positive integer, got ${value}`);
+  if (typeof value !== 'number') throw libraryError(TypeError, 'ERR_RNN_TYPE', `${name} must be a number, got ${describe(value)}`);
+  if (!Number.isSafeInteger(value) || value < 1) throw libraryError(RangeError, 'ERR_RNN_VALUE', `${name} must be a positive integer, got ${value}`);
   return value;
 }
 
-/** A number option that must be finite and above 0: TypeError for another type, RangeError for the value. */
-export function positiveNumber(value: unknown, name: string): number {
-  if (typeof value !== 'number') throw new TypeError(`${name} must be a number, got ${describe(value)}`);
-  if (!(value > 0) || !Number.isFinite(value)) throw new RangeError(`${name} must be a finite number > 0, got ${value}`);
+/** A number option that must be finite and above 0 (or, with `zero`, 0 too): TypeError for another type, RangeError for the value. */
+export function positiveNumber(value: unknown, name: string, { zero = false } = {}): number {
+  if (typeof value !== 'number') throw libraryError(TypeError, 'ERR_RNN_TYPE', `${name} must be a number, got ${describe(value)}`);
+  if (!(zero ? value >= 0 : value > 0) || !Number.isFinite(value)) {
+    throw libraryError(RangeError, 'ERR_RNN_VALUE', `${name} must be a finite number ${zero ? '≥' : '>'} 0, got ${value}`);
+  }
   return value;
 }
 
@@ -320,7 +323,7 @@ const BLAS_INDEX_LIMIT = 2 ** 31 - 1;
 /** RangeError when a size exceeds what one BLAS call can index (32-bit integers), before anything is allocated. */
 export function checkIndexable(what: string, value: number): void {
   if (value > BLAS_INDEX_LIMIT) {
-    throw new RangeError(`sizes too large: ${what} = ${value} exceeds ${BLAS_INDEX_LIMIT}, the largest size one BLAS call can index`);
+    throw libraryError(RangeError, 'ERR_RNN_TOO_LARGE', `sizes too large: ${what} = ${value} exceeds ${BLAS_INDEX_LIMIT}, the largest size one BLAS call can index`);
   }
 }
 

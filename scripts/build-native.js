@@ -1,28 +1,15 @@
 #!/usr/bin/env node
-// Builds the native addon on `npm install`. It uses cmake-js when `cmake` is on the PATH and node-gyp otherwise;
-// RNN_NATIVE_BUILDER=cmake-js|node-gyp forces one. RNN_NATIVE_DEBUG=1 builds with debug info and assertions,
+// Builds the native addon from source (install.js runs it when no prebuild loads). It uses cmake-js when `cmake` is
+// on the PATH and node-gyp otherwise; RNN_NATIVE_BUILDER=cmake-js|node-gyp forces one. RNN_NATIVE_DEBUG=1 builds with debug info and assertions,
 // RNN_NATIVE_SANITIZE=1 (cmake-js only) adds AddressSanitizer and UndefinedBehaviorSanitizer.
 'use strict';
 const { spawnSync } = require('node:child_process');
-const fs = require('node:fs');
 const path = require('node:path');
+const { localNodeDir, nodeGyp, onPath } = require('./node-gyp');
 
 const root = path.resolve(__dirname, '..');
 const debug = process.env.RNN_NATIVE_DEBUG === '1';
 const sanitize = process.env.RNN_NATIVE_SANITIZE === '1';
-
-function onPath(command) {
-  return spawnSync(command, ['--version'], { stdio: 'ignore' }).status === 0;
-}
-
-// node-gyp: the one npm runs scripts with (npm_config_node_gyp), else one on the PATH, else the copy bundled with
-// the npm that sits beside this Node.
-function nodeGyp() {
-  if (process.env.npm_config_node_gyp) return [process.execPath, process.env.npm_config_node_gyp];
-  if (onPath('node-gyp')) return ['node-gyp'];
-  const bundled = path.join(path.dirname(process.execPath), '..', 'lib', 'node_modules', 'npm', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js');
-  return [process.execPath, bundled];
-}
 
 function run(command, args) {
   console.log(`rnn-native: ${command} ${args.join(' ')}`);
@@ -47,11 +34,9 @@ if (builder === 'cmake-js') {
     process.exit(1);
   }
   run(process.execPath, [path.join(__dirname, 'openblas.js')]);
-  // Build against the running Node's own headers when they are installed, instead of downloading them.
-  const nodePrefix = path.resolve(path.dirname(process.execPath), '..');
-  const localHeaders = !process.env.npm_config_nodedir && fs.existsSync(path.join(nodePrefix, 'include', 'node', 'node_api.h'));
+  const nodeDir = localNodeDir();
   const [command, ...prefix] = nodeGyp();
-  run(command, [...prefix, 'rebuild', ...(localHeaders ? [`--nodedir=${nodePrefix}`] : []), ...(debug ? ['--debug'] : [])]);
+  run(command, [...prefix, 'rebuild', ...(nodeDir ? [`--nodedir=${nodeDir}`] : []), ...(debug ? ['--debug'] : [])]);
 } else {
   console.error(`rnn-native: RNN_NATIVE_BUILDER must be cmake-js or node-gyp, got ${builder}`);
   process.exit(1);

@@ -17,8 +17,11 @@ import {
   ProgressBar, Smoother, charsPerSecond, etaSeconds, formatBar, formatDuration, formatProgress, formatRate,
 } from '../dist/cli/progress.js';
 import { asciiChart, downsample } from '../dist/cli/ascii-chart.js';
+import { wrapText } from '../dist/cli/wrap.js';
 import { chartPoints, escapeXml, niceScale, niceStep, svgChart } from '../dist/cli/svg-chart.js';
 import { finalLoss } from '../dist/cli/main.js';
+import { editDistance, closest } from '../dist/cli/suggest.js';
+import { holdOut, validatesAt, VALIDATION_POINTS } from '../dist/cli/validation.js';
 import { RandomState } from '../dist/random.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -26,13 +29,13 @@ const MAIN = join(root, 'dist', 'cli', 'main.js');
 
 // ---------------------------------------------------------------------------------------------------- args
 
-test('args: no words, --help, -h and help <command> ask for help', () => {
-  assert.equal(parseArgs([]), { command: 'help', topic: undefined });
-  assert.equal(parseArgs(['--help']), { command: 'help', topic: undefined });
-  assert.equal(parseArgs(['-h']), { command: 'help', topic: undefined });
-  assert.equal(parseArgs(['help', 'sample']), { command: 'help', topic: 'sample' });
-  assert.equal(parseArgs(['train', '--help']), { command: 'help', topic: 'train' });
-  assert.equal(parseArgs(['sample', '-h']), { command: 'help', topic: 'sample' });
+test('args: --help, -h and help <command> ask for help; no words is the usage as a mistake (exit 2)', () => {
+  assert.equal(parseArgs([]), { command: 'help', topic: undefined, exitCode: 2 });
+  assert.equal(parseArgs(['--help']), { command: 'help', topic: undefined, exitCode: 0 });
+  assert.equal(parseArgs(['-h']), { command: 'help', topic: undefined, exitCode: 0 });
+  assert.equal(parseArgs(['help', 'sample']), { command: 'help', topic: 'sample', exitCode: 0 });
+  assert.equal(parseArgs(['train', '--help']), { command: 'help', topic: 'train', exitCode: 0 });
+  assert.equal(parseArgs(['sample', '-h']), { command: 'help', topic: 'sample', exitCode: 0 });
   assert.equal(parseArgs(['--version']), { command: 'version' });
 });
 
@@ -40,7 +43,7 @@ test('args: train without options takes every default and the shipped corpus', (
   const c = parseArgs(['train']);
   assert.equal(c, {
     command: 'train', corpus: undefined, cell: 'lstm', hidden: 128, seqLength: 24, batch: 32, lr: 0.01, steps: 3000,
-    clip: 5, seed: 1, threads: undefined, samples: 5, plot: undefined, save: undefined, json: false,
+    clip: 5, seed: 1, threads: undefined, samples: 5, valFraction: 0.05, plot: undefined, save: undefined, json: false,
   });
   for (const [key, value] of Object.entries(TRAIN_DEFAULTS)) assert.is(c[key], value, key);
 });
@@ -49,12 +52,14 @@ test('args: train reads every option, in both --name value and --name=value form
   const c = parseArgs([
     'train', 'names.txt', '--cell', 'rnn', '--hidden', '128', '--seq-length=10', '--batch', '8', '--lr', '0.003',
     '--steps', '50', '--clip', '0', '--seed', '4294967295', '--threads=2', '--samples', '0', '--plot', 'loss.svg',
-    '--save', 'model.json', '--json',
+    '--save', 'model.json', '--json', '--val-fraction', '0.2',
   ]);
   assert.equal(c, {
     command: 'train', corpus: 'names.txt', cell: 'rnn', hidden: 128, seqLength: 10, batch: 8, lr: 0.003, steps: 50,
-    clip: 0, seed: 4294967295, threads: 2, samples: 0, plot: 'loss.svg', save: 'model.json', json: true,
+    clip: 0, seed: 4294967295, threads: 2, samples: 0, valFraction: 0.2, plot: 'loss.svg', save: 'model.json', json: true,
   });
+  assert.is(parseArgs(['train', '--val-fraction=0']).valFraction, 0);
+  assert.is(parseArgs(['train', '--plot', 'LOSS.SVG']).plot, 'LOSS.SVG');
   assert.is(parseArgs(['train', '--lr', '1e-3']).lr, 0.001);
   assert.is(parseArgs(['train', '--clip', '0.5']).clip, 0.5);
   assert.is(parseArgs(['train', '--json', 'corpus.txt']).corpus, 'corpus.txt', 'options before the file');
@@ -62,15 +67,27 @@ test('args: train reads every option, in both --name value and --name=value form
 
 test('args: sample reads its file and options, with defaults', () => {
   assert.equal(parseArgs(['sample', 'model.json']), { command: 'sample', model: 'model.json', ...SAMPLE_DEFAULTS });
-  assert.equal(parseArgs(['sample', 'm.json', '-n', '3', '--temperature', '0.8', '--seed', '0', '--max-length', '20']), {
-    command: 'sample', model: 'm.json', n: 3, temperature: 0.8, seed: 0, maxLength: 20,
+  assert.equal(parseArgs(['sample', 'm.json', '-n', '3', '--temperature', '0.8', '--seed', '0', '--max-length', '20', '--prefix', 'Jo']), {
+    command: 'sample', model: 'm.json', n: 3, temperature: 0.8, seed: 0, maxLength: 20, prefix: 'Jo',
   });
+  assert.is(parseArgs(['sample', 'm.json', '--temperature', '0']).temperature, 0, 'temperature 0: greedy');
   assert.is(parseArgs(['sample', '-n3', 'm.json']).n, 3);
 });
 
 /** [argv, what the one-line message must match] */
 const BAD = [
-  [['fit'], /^unknown command 'fit'/],
+  [['fit'], /^unknown command 'fit': the commands are train and sample$/],
+  [['trian'], /^unknown command 'trian': the commands are train and sample \(did you mean train\?\)$/],
+  [['smaple', 'm.json'], /\(did you mean sample\?\)$/],
+  [['train', '--hiden', '8'], /^unknown option --hiden for train \(did you mean --hidden\?\)$/],
+  [['train', '--seqlength=8'], /^unknown option --seqlength for train \(did you mean --seq-length\?\)$/],
+  [['train', '--val', '0.1'], /^unknown option --val for train \(did you mean --val-fraction\?\)$/],
+  [['sample', 'm.json', '--temprature', '1'], /^unknown option --temprature for sample \(did you mean --temperature\?\)$/],
+  [['train', '--plot', 'loss.png'], /^--plot writes SVG only: give a file name ending in \.svg, got 'loss\.png'$/],
+  [['train', '--plot', 'loss'], /^--plot writes SVG only/],
+  [['train', '--val-fraction', '1'], /^--val-fraction must be a number from 0 to below 1, got '1'$/],
+  [['train', '--val-fraction', '-0.1'], /^--val-fraction needs a value/],
+  [['train', '--val-fraction', 'some'], /^--val-fraction must be a number from 0 to below 1, got 'some'$/],
   [['--json'], /^expected a command \(train or sample\) before --json$/],
   [['train', '--hidden', '0'], /^--hidden must be an integer from 1 to 4096, got '0'$/],
   [['train', '--hidden', 'abc'], /^--hidden must be an integer/],
@@ -94,14 +111,15 @@ const BAD = [
   [['train', '--plot', ''], /^--plot must not be empty$/],
   [['train', '--save', '  '], /^--save must not be empty$/],
   [['train', '--json=yes'], /^--json takes no value$/],
-  [['train', '--bogus'], /^unknown option --bogus for train/],
+  [['train', '--bogus'], /^unknown option --bogus for train \(see rnn-native train --help\)$/],
   [['train', '-n', '3'], /^unknown option -n for train/],
   [['train', 'a.txt', 'b.txt'], /^train takes at most one corpus file, got 2: a.txt b.txt$/],
   [['sample'], /^sample needs a model file/],
   [['sample', 'a.json', 'b.json'], /^sample takes one model file, got 2/],
   [['sample', 'm.json', '--hidden', '3'], /^unknown option --hidden for sample/],
   [['sample', 'm.json', '-n', '0'], /^-n must be an integer ≥ 1, got '0'$/],
-  [['sample', 'm.json', '--temperature', '0'], /^--temperature must be a positive number, got '0'$/],
+  [['sample', 'm.json', '--temperature', '-1'], /^--temperature needs a value/],
+  [['sample', 'm.json', '--temperature=-1'], /^--temperature must be a non-negative number, got '-1'$/],
   [['sample', 'm.json', '--max-length', 'ten'], /^--max-length must be an integer/],
 ];
 
@@ -355,12 +373,32 @@ test('progress: durations, rates and the bar are formatted for people', () => {
 });
 
 test('progress: the line shows step/total, bar, percent, smoothed loss, chars/s and ETA (took … when done)', () => {
-  const line = formatProgress({ step: 50, total: 200, loss: 2.34567, charsPerStep: 100, elapsedSeconds: 10 }, 8);
-  assert.is(line, ' 50/200 [##......]  25%  loss 2.346  500 chars/s  ETA 0:30');
-  const done = formatProgress({ step: 200, total: 200, loss: 1.5, charsPerStep: 100, elapsedSeconds: 40 }, 8);
-  assert.is(done, '200/200 [########] 100%  loss 1.500  500 chars/s  took 0:40');
-  const start = formatProgress({ step: 0, total: 200, loss: undefined, charsPerStep: 100, elapsedSeconds: 0 }, 8);
-  assert.is(start, '  0/200 [........]   0%  loss -  - chars/s  ETA -:--');
+  const line = formatProgress({ step: 50, total: 200, loss: 2.34567, charsPerStep: 100, elapsedSeconds: 10 });
+  assert.is(line, ` 50/200 [######${'.'.repeat(18)}]  25%  loss 2.346  500 chars/s  ETA 0:30`);
+  const done = formatProgress({ step: 200, total: 200, loss: 1.5, validationLoss: 1.61234, charsPerStep: 100, elapsedSeconds: 40 });
+  assert.is(done, `200/200 [${'#'.repeat(24)}] 100%  loss 1.500  val 1.612  500 chars/s  took 0:40`);
+  const start = formatProgress({ step: 0, total: 200, loss: undefined, charsPerStep: 100, elapsedSeconds: 0 });
+  assert.is(start, `  0/200 [${'.'.repeat(24)}]   0%  loss -  - chars/s  ETA -:--`);
+});
+
+test('progress: the line fits in columns - 1 at any width: the bar narrows, then rate, bar, percent and time go', () => {
+  const state = { step: 1234, total: 3000, loss: 1.87654, validationLoss: 1.9321, charsPerStep: 768, elapsedSeconds: 9.5 };
+  const full = formatProgress(state);
+  assert.match(full, /^1234\/3000 \[#{9}\.{15}\]  41%  loss 1\.877  val 1\.932  99\.8k chars\/s  ETA 0:14$/);
+  let previous = full;
+  for (let columns = full.length + 1; columns >= 4; --columns) {
+    const line = formatProgress(state, columns);
+    assert.ok(line.length <= columns - 1, `${columns} columns: ${line.length} characters`);
+    assert.ok(line.length <= previous.length, `${columns} columns: never longer than at a wider terminal`);
+    if (columns >= 40) assert.match(line, /loss 1\.877  val 1\.932/, `${columns} columns keep both losses`);
+    previous = line;
+  }
+  assert.is(formatProgress(state, 80), '1234/3000 [#####.........]  41%  loss 1.877  val 1.932  99.8k chars/s  ETA 0:14');
+  assert.is(formatProgress(state, 60), '1234/3000 [###......]  41%  loss 1.877  val 1.932  ETA 0:14');
+  assert.is(formatProgress(state, 50), '1234/3000  41%  loss 1.877  val 1.932  ETA 0:14');
+  assert.is(formatProgress(state, 40), '1234/3000  loss 1.877  val 1.932');
+  assert.is(formatProgress(state, 30), '1234/3000  loss 1.877');
+  assert.is(formatProgress(state, 12), '1234/3000  ');
 });
 
 test('progress: the smoothed loss starts at the first value and follows an exponential average', () => {
@@ -436,6 +474,56 @@ test('progress: on a narrow terminal the bar shrinks so the line fits', () => {
   assert.match(line, /\[#+\.+\]/);
 });
 
+// ---------------------------------------------------------------------------------------------------- validation
+
+test('validation: holdOut keeps round(fraction × lines) out, chosen by the seed, both parts in corpus order', () => {
+  const lines = Array.from({ length: 200 }, (_, i) => `line${i}`);
+  const split = holdOut(lines, 0.05, new RandomState(1));
+  assert.is(split.validation.length, 10);
+  assert.is(split.train.length, 190);
+  assert.equal([...split.train, ...split.validation].sort(), [...lines].sort(), 'every line once');
+  const index = (line) => lines.indexOf(line);
+  for (const part of [split.train, split.validation]) {
+    for (let i = 1; i < part.length; ++i) assert.ok(index(part[i]) > index(part[i - 1]), 'corpus order');
+  }
+  assert.equal(holdOut(lines, 0.05, new RandomState(1)), split, 'the same seed holds out the same lines');
+  assert.not.equal(holdOut(lines, 0.05, new RandomState(2)).validation, split.validation, 'another seed, others');
+  assert.equal(holdOut(lines, 0, new RandomState(1)), { train: lines, validation: [] });
+  assert.equal(holdOut(['only'], 0.5, new RandomState(1)), { train: ['only'], validation: [] }, 'one line is kept for training');
+  assert.is(holdOut(['a', 'b'], 0.9, new RandomState(1)).train.length, 1, 'at least one line to train on');
+});
+
+test('validation: measured VALIDATION_POINTS times, evenly, the last step always among them', () => {
+  for (const total of [1, 7, 300, 3000, 3001]) {
+    const steps = Array.from({ length: total }, (_, i) => i + 1).filter((step) => validatesAt(step, total));
+    assert.ok(steps.includes(total), `${total}: the last step`);
+    assert.ok(steps.length <= Math.min(total, VALIDATION_POINTS + 1), `${total}: ${steps.length} measurements`);
+  }
+  assert.is(Array.from({ length: 3000 }, (_, i) => i + 1).filter((step) => validatesAt(step, 3000)).length, VALIDATION_POINTS);
+});
+
+test('wrap: text breaks at spaces into lines of at most the width; a short line is kept as it is, spaces and all', () => {
+  assert.equal(wrapText('Stopping after this step (Ctrl+C again to quit now).', 20), ['Stopping after this', 'step (Ctrl+C again', 'to quit now).']);
+  assert.equal(wrapText('     |  *', 40), ['     |  *']);
+  assert.equal(wrapText('abcdefghij', 4), ['abcd', 'efgh', 'ij'], 'a word longer than the width is cut');
+  const { writes, stream } = recorder(true, 21);
+  const bar = new ProgressBar({ total: 10, charsPerStep: 1, stream, now: () => 0 });
+  bar.update(1, 2);
+  bar.log('Stopping after this step (Ctrl+C again to quit now).');
+  assert.ok(writes.includes('\r\x1b[KStopping after this\nstep (Ctrl+C again\nto quit now).\n'), 'a message on a narrow terminal wraps at its width');
+});
+
+test('did you mean: edit distance with transpositions, and only close candidates are suggested', () => {
+  assert.is(editDistance('hiden', 'hidden'), 1);
+  assert.is(editDistance('trian', 'train'), 1);
+  assert.is(editDistance('', 'abc'), 3);
+  assert.is(editDistance('kitten', 'sitting'), 3);
+  assert.is(closest('--hiden', ['--hidden', '--batch']), '--hidden');
+  assert.is(closest('--val', ['--val-fraction', '--lr']), '--val-fraction', 'a prefix of an option');
+  assert.is(closest('--bogus', ['--hidden', '--batch', '--lr']), undefined, 'nothing close');
+  assert.is(closest('x', ['train', 'sample']), undefined);
+});
+
 // ---------------------------------------------------------------------------------------------------- ascii chart
 
 test('ascii chart: downsampling averages equal buckets and skips non-finite values', () => {
@@ -459,7 +547,8 @@ test('ascii chart: 12 rows of 60 columns with y labels, an x axis from the first
   const chart = asciiChart(losses, { width: 60, height: 12, title: 'Loss' });
   const lines = chart.split('\n');
   assert.is(lines[0], 'Loss');
-  assert.is(lines.length, 1 + 12 + 2);
+  assert.is(lines.length, 1 + 12 + 2 + 1);
+  assert.is(lines[15], '* training, each column the mean of 33 steps', 'the legend says what a column is');
   const rows = plotRows(chart);
   assert.is(rows.length, 12);
   const bar = rows[0].indexOf('|');
@@ -478,6 +567,32 @@ test('ascii chart: 12 rows of 60 columns with y labels, an x axis from the first
   }
   assert.is(lines[13], `${' '.repeat(bar)}+${'-'.repeat(60)}`);
   assert.match(lines[14], /^\s+1\s+step\s+2000$/);
+});
+
+test('ascii chart: with columns, no line is longer (40, 50, 80, 200): the plot narrows, title and legend wrap', () => {
+  const losses = Array.from({ length: 3000 }, (_, i) => 1.4 + 1.9 * Math.exp(-i / 400));
+  const validation = Array.from({ length: 30 }, (_, i) => [100 * (i + 1), 1.5 + 1.8 * Math.exp(-(100 * (i + 1)) / 400)]);
+  const title = 'Loss per character (nats) by step';
+  for (const columns of [39, 49, 79, 199]) {
+    const lines = asciiChart(losses, { width: 60, columns, title, validation }).split('\n');
+    for (const line of lines) assert.ok(line.length <= columns, `${columns}: ${JSON.stringify(line)}`);
+    const rows = plotRows(lines.join('\n'));
+    assert.is(rows.length, 12, `${columns}: all 12 rows`);
+    const plotWidth = rows[0].length - rows[0].indexOf('|') - 1;
+    if (columns >= 79) assert.ok(lines.some((l) => /^\s+\+-{60}$/.test(l)), `${columns}: the full 60 columns`);
+    else assert.ok(lines.some((l) => new RegExp(`^\\s+\\+-{${columns - rows[0].indexOf('|') - 1}}$`).test(l)), `${columns}: the axis fills the width`);
+    assert.ok(plotWidth >= 1);
+    assert.ok(lines.join(' ').includes('o validation (held-out lines)'), `${columns}: the legend names the validation curve`);
+  }
+});
+
+test('ascii chart: the validation series is drawn as o at its steps, on the same scale', () => {
+  const losses = Array.from({ length: 100 }, (_, i) => 3 - i / 50);
+  const chart = asciiChart(losses, { width: 10, height: 5, validation: [[50, 5], [100, 2]] });
+  const rows = plotRows(chart);
+  assert.match(rows[0], /^5\.00 \|    o$/, 'a validation value above the training range raises the top');
+  assert.ok(rows.some((row) => row.endsWith('o')), 'the last validation point is in the last column');
+  assert.match(chart, /o validation \(held-out lines\)$/);
 });
 
 test('ascii chart: a short series is plotted as it is, its own min and max labelled', () => {
@@ -550,6 +665,24 @@ test('svg chart: a standalone SVG with title, axes, tick labels and one polyline
   for (let i = 1; i < 50; ++i) assert.ok(points[i][1] > points[i - 1][1], 'a falling loss goes down the picture');
 });
 
+test('svg chart: a validation curve, a legend that says what a point is, and the first and final values marked', () => {
+  const losses = Array.from({ length: 3000 }, (_, i) => 1.4 + 1.9 * Math.exp(-i / 400));
+  const validation = [[100, 3.0], [1500, 1.9], [3000, 1.6]];
+  const svg = svgChart(losses, { validation });
+  const polylines = [...svg.matchAll(/<polyline class="(\w+)"[^>]* points="([^"]*)"/g)];
+  assert.equal(polylines.map((m) => m[1]), ['loss', 'validation']);
+  assert.is(polylines[1][2].split(' ').length, 3, 'one validation point per measurement');
+  assert.match(svg, /<g class="legend"[\s\S]*>training: each point the mean of 4\.8 steps<[\s\S]*>validation: the loss on the held-out lines after that step</);
+  for (const mark of ['loss-first', 'loss-final', 'validation-first', 'validation-final']) {
+    assert.match(svg, new RegExp(`<circle class="${mark}"`), mark);
+  }
+  assert.match(svg, new RegExp(`>first ${chartPoints(losses, 620)[0][1].toFixed(3)}</text>`), 'the first training value');
+  assert.match(svg, />final 1\.600<\/text>/, 'the final validation value');
+  const plain = svgChart([3, 2, 1]);
+  assert.match(plain, />training: the loss of each step</, 'without averaging a point is one step');
+  assert.not.match(plain, /class="validation"/);
+});
+
 test('svg chart: a long series is averaged into at most one point per pixel column', () => {
   const losses = Array.from({ length: 5000 }, (_, i) => 1 + 1 / (1 + i));
   const svg = svgChart(losses);
@@ -585,6 +718,13 @@ test('main: --help and --version print to stdout and exit 0', () => {
   assert.match(trainHelp.stdout, /--seq-length N/);
   const version = run('--version');
   assert.is(version.stdout.trim(), JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version);
+});
+
+test('main: bare rnn-native prints the usage on stderr and exits 2', () => {
+  const bare = run();
+  assert.is(bare.status, 2);
+  assert.is(bare.stdout, '');
+  assert.match(bare.stderr, /^Usage: rnn-native train/);
 });
 
 test('main: a usage error is one line on stderr, no stack trace, exit status 2', () => {

@@ -6,6 +6,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as rn from 'rnn-native';
 import { isTensor, snapshot } from './support/check.mjs';
+import { ERROR_CODES } from './support/error-codes.mjs';
 import * as V from './support/valid-inputs.mjs';
 
 const { n_x, n_a, m, T, calls, signatures, shapes } = V;
@@ -56,6 +57,7 @@ function throwsError(fn, thunk, ErrorClass, expected, label = '') {
   );
   if (typeof expected === 'string') assert.is(caught.message, expected, `${where}message`);
   else assert.ok(expected.test(caught.message), `${where}message ${JSON.stringify(caught.message)} should match ${expected}`);
+  assert.ok(ERROR_CODES.includes(caught.code), `${where}code ${caught.code} is one of the documented codes`);
   assertHealthy(fn);
 }
 

@@ -101,13 +101,16 @@ test('SIGKILL while a model is being written leaves a complete model file (the o
 test('outputs are checked before training: folders, devices, missing folders, inputs and read-only folders', () => {
   const corpus = join(dir, 'corpus.txt');
   writeFileSync(corpus, 'ab\nba\n');
+  // --plot takes only .svg names: a folder named like one.
+  const folder = join(dir, 'folder.svg');
+  mkdirSync(folder, { recursive: true });
   const cases = [
     [['--save', tmpdir()], `--save ${tmpdir()}: it is a directory, not a regular file`],
-    [['--plot', tmpdir()], `--plot ${tmpdir()}: it is a directory, not a regular file`],
+    [['--plot', folder], `--plot ${folder}: it is a directory, not a regular file`],
     [['--save', '/dev/full'], '--save /dev/full: it is a device, not a regular file'],
     [['--save', '/nonexistent/dir/m.json'], '--save /nonexistent/dir/m.json: the directory /nonexistent/dir does not exist'],
     [['--save', corpus], `--save ${corpus} is the corpus: it would be overwritten`],
-    [['--save', join(dir, 'same.json'), '--plot', join(dir, 'same.json')], `--save and --plot name the same file ${join(dir, 'same.json')}`],
+    [['--save', join(dir, 'same.svg'), '--plot', join(dir, 'same.svg')], `--save and --plot name the same file ${join(dir, 'same.svg')}`],
   ];
   for (const [options, message] of cases) {
     const t0 = performance.now();

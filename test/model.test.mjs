@@ -101,6 +101,38 @@ test('a tiny LSTM memorizes a short line and samples it back', () => {
   assert.is(model.sample({ random: new rn.RandomState(1), temperature: 0.1, prefix: 'hel' }), line);
 });
 
+test('loss(lines) is the cross-entropy a training step from the line start reports, and changes nothing', () => {
+  for (const cell of ['lstm', 'rnn']) {
+    const model = rn.CharModel.create({ alphabet: ALPHABET, hiddenSize: 6, seed: 3, cell });
+    const before = Array.from(model.parameters);
+    const line = 'at';
+    const loss = model.loss([line]);
+    assert.equal(Array.from(model.parameters), before, `${cell}: loss() leaves the parameters`);
+    const ids = model.encode(`\n${line}\n`);
+    const batch = { inputs: ids.slice(0, -1), targets: ids.slice(1), batchSize: 1, steps: ids.length - 1 };
+    const stepLoss = model.trainStep(batch, { optimizer: new rn.Sgd({ learningRate: 1e-12 }) });
+    assertClose(loss, stepLoss, { rel: 1e-9, label: `${cell}: loss vs trainStep` });
+    // Several lines: the mean over all their characters.
+    const other = model.loss(['ta']);
+    assertClose(model.loss([line, 'ta']), (3 * model.loss([line]) + 3 * other) / 6, { rel: 1e-12, label: `${cell}: mean over lines` });
+  }
+  const model = rn.CharModel.create({ alphabet: ALPHABET, hiddenSize: 4 });
+  assert.throws(() => model.loss([]), (e) => e.code === 'ERR_RNN_VALUE');
+  assert.throws(() => model.loss(['a', 3]), (e) => e.code === 'ERR_RNN_TYPE');
+  assert.throws(() => model.loss(['a#']), (e) => e.code === 'ERR_RNN_VALUE' && /not in the model's alphabet/.test(e.message));
+});
+
+test('temperature 0 samples greedily: the most likely character every step, whatever the random state', () => {
+  const model = rn.CharModel.create({ alphabet: ALPHABET, hiddenSize: 8, seed: 4 });
+  const greedy = (seed, prefix) => model.sample({ random: new rn.RandomState(seed), temperature: 0, maxLength: 12, prefix });
+  assert.is(greedy(1, ''), greedy(2, ''));
+  assert.is(greedy(1, 'th'), greedy(7, 'th'));
+  assert.ok(greedy(1, 'th').startsWith('th'));
+  const tiny = model.sample({ random: new rn.RandomState(1), temperature: 1e-6, maxLength: 12 });
+  assert.is(tiny, greedy(3, ''), 'a temperature near 0 draws what greedy decoding takes');
+  assert.throws(() => model.sample({ random: new rn.RandomState(1), temperature: -1 }), (e) => e.code === 'ERR_RNN_VALUE' && /≥ 0/.test(e.message));
+});
+
 test('the same seed gives the same losses; async steps equal sync steps bit for bit', async () => {
   const run = async (useAsync) => {
     const model = rn.CharModel.create({ alphabet: ALPHABET, hiddenSize: 8, seed: 9, cell: 'rnn' });

@@ -1,6 +1,7 @@
 // The command line of `rnn-native`: `train [corpus.txt]`, `sample <model.json>`, `--help`, `--version`. Parsing is
 // pure (argv in, a typed command out); every bad word or value is a one-line UsageError that names the option.
 import { parseArgs as parseNodeArgs } from 'node:util';
+import { didYouMean } from './suggest';
 
 /** A mistake on the command line: `main` prints its one-line message and exits with status 2. */
 export class UsageError extends Error {
@@ -29,6 +30,8 @@ export interface TrainCommand {
   /** OpenBLAS threads, or undefined to keep OpenBLAS's own setting. */
   threads: number | undefined;
   samples: number;
+  /** The share of the corpus's lines held out (chosen by the seed) to measure the validation loss; 0: none. */
+  valFraction: number;
   plot: string | undefined;
   save: string | undefined;
   json: boolean;
@@ -38,15 +41,20 @@ export interface SampleCommand {
   command: 'sample';
   model: string;
   n: number;
+  /** 0 takes the most likely character every step (greedy decoding). */
   temperature: number;
   seed: number;
   maxLength: number;
+  /** Text every line starts with, fed to the model before it generates the rest. */
+  prefix: string;
 }
 
 export interface HelpCommand {
   command: 'help';
   /** The command whose help was asked for (`rnn-native train --help`), or undefined for the general help. */
   topic: 'train' | 'sample' | undefined;
+  /** 0 when help was asked for (printed on stdout); 2 for a bare `rnn-native` (usage on stderr: a mistake). */
+  exitCode: 0 | 2;
 }
 
 export interface VersionCommand {
@@ -66,6 +74,7 @@ export const TRAIN_DEFAULTS = {
   clip: 5,
   seed: 1,
   samples: 5,
+  valFraction: 0.05,
 } as const satisfies Partial<TrainCommand>;
 
 /** Defaults of `sample`. */
@@ -74,6 +83,7 @@ export const SAMPLE_DEFAULTS = {
   temperature: 1,
   seed: 1,
   maxLength: 100,
+  prefix: '',
 } as const satisfies Partial<SampleCommand>;
 
 const TRAIN_USAGE = 'rnn-native train [corpus.txt | first-names | dinosaurs] [options]';
@@ -102,13 +112,17 @@ Options:
   --seed N             seed of the initial weights, the batches and the samples (default ${TRAIN_DEFAULTS.seed})
   --threads N          OpenBLAS threads (default: OpenBLAS's own, usually one per core)
   --samples N          lines to generate at the end (default ${TRAIN_DEFAULTS.samples})
-  --plot FILE.svg      also draw the loss curve as an SVG chart
+  --val-fraction X     share of the lines held out (chosen by the seed) for the validation loss; 0: none
+                       (default ${TRAIN_DEFAULTS.valFraction})
+  --plot FILE.svg      also draw the loss curves as an SVG chart
   --save FILE.json     save the trained model (for rnn-native sample)
   --json               end with one line of JSON on stdout (everything else goes to stderr):
-                       { "initialLoss", "finalLoss", "steps", "seconds", "charsPerSecond", "samples" }
+                       { "initialLoss", "finalLoss", "validationLoss", "steps", "seconds", "charsPerSecond",
+                         "samples" }
   -h, --help           this help
 
-Losses are in nats per character. finalLoss is the mean over the last 5% of the steps (1 to 100 steps).
+Losses are in nats per character. finalLoss is the mean over the last 5% of the steps (1 to 100 steps);
+validationLoss is the loss on the held-out lines after the last step (null without validation).
 Ctrl+C stops training early and still prints the results; a second Ctrl+C quits at once.`;
 
 const SAMPLE_HELP = `Usage: ${SAMPLE_USAGE}
@@ -117,7 +131,9 @@ Generates lines from a model saved by rnn-native train --save, one per line.
 
 Options:
   -n N                 how many lines (default ${SAMPLE_DEFAULTS.n})
-  --temperature X      below 1 is more conservative, above 1 more adventurous (default ${SAMPLE_DEFAULTS.temperature})
+  --temperature X      below 1 is more conservative, above 1 more adventurous; 0 always takes the most likely
+                       character (default ${SAMPLE_DEFAULTS.temperature})
+  --prefix TEXT        start every line with TEXT and generate the rest
   --seed N             seed of the sampling (default ${SAMPLE_DEFAULTS.seed})
   --max-length N       stop a line after N characters (default ${SAMPLE_DEFAULTS.maxLength})
   -h, --help           this help`;
@@ -158,6 +174,7 @@ const TRAIN_OPTIONS = {
   seed: { type: 'string' },
   threads: { type: 'string' },
   samples: { type: 'string' },
+  'val-fraction': { type: 'string' },
   plot: { type: 'string' },
   save: { type: 'string' },
   json: { type: 'boolean' },
@@ -169,28 +186,32 @@ const SAMPLE_OPTIONS = {
   temperature: { type: 'string' },
   seed: { type: 'string' },
   'max-length': { type: 'string' },
+  prefix: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
+
+const COMMANDS = ['train', 'sample', 'help'];
 
 type Values = Record<string, string | boolean | undefined>;
 
 /** Parses the words after `rnn-native` (`process.argv.slice(2)`). Throws a UsageError for anything wrong. */
 export function parseArgs(argv: readonly string[]): Command {
   const [first, ...rest] = argv;
-  if (first === undefined || first === '-h' || first === '--help' || first === 'help') {
+  if (first === undefined) return { command: 'help', topic: undefined, exitCode: 2 };
+  if (first === '-h' || first === '--help' || first === 'help') {
     const topic = rest[0];
-    return { command: 'help', topic: first === 'help' && (topic === 'train' || topic === 'sample') ? topic : undefined };
+    return { command: 'help', topic: first === 'help' && (topic === 'train' || topic === 'sample') ? topic : undefined, exitCode: 0 };
   }
   if (first === '--version' || first === '-v') return { command: 'version' };
   if (first === 'train') return parseTrain(rest);
   if (first === 'sample') return parseSample(rest);
   if (first.startsWith('-')) throw new UsageError(`expected a command (train or sample) before ${optionName(first)}`);
-  throw new UsageError(`unknown command '${first}': the commands are train and sample`);
+  throw new UsageError(`unknown command '${first}': the commands are train and sample${didYouMean(first, COMMANDS)}`);
 }
 
 function parseTrain(argv: string[]): TrainCommand | HelpCommand {
   const { values, positionals } = parseWords('train', argv, TRAIN_OPTIONS);
-  if (values['help'] === true) return { command: 'help', topic: 'train' };
+  if (values['help'] === true) return { command: 'help', topic: 'train', exitCode: 0 };
   if (positionals.length > 1) {
     throw new UsageError(`train takes at most one corpus file, got ${positionals.length}: ${positionals.join(' ')}`);
   }
@@ -209,7 +230,8 @@ function parseTrain(argv: string[]): TrainCommand | HelpCommand {
     seed: integer(values, 'seed', TRAIN_DEFAULTS.seed, 0, 0xffffffff, true),
     threads: values['threads'] === undefined ? undefined : integer(values, 'threads', 1, 1, 1024),
     samples: integer(values, 'samples', TRAIN_DEFAULTS.samples, 0, 100_000),
-    plot: nonEmpty(stringValue(values, 'plot'), '--plot'),
+    valFraction: fraction(values, 'val-fraction', TRAIN_DEFAULTS.valFraction),
+    plot: svgPath(nonEmpty(stringValue(values, 'plot'), '--plot')),
     save: nonEmpty(stringValue(values, 'save'), '--save'),
     json: values['json'] === true,
   };
@@ -217,7 +239,7 @@ function parseTrain(argv: string[]): TrainCommand | HelpCommand {
 
 function parseSample(argv: string[]): SampleCommand | HelpCommand {
   const { values, positionals } = parseWords('sample', argv, SAMPLE_OPTIONS);
-  if (values['help'] === true) return { command: 'help', topic: 'sample' };
+  if (values['help'] === true) return { command: 'help', topic: 'sample', exitCode: 0 };
   if (positionals.length !== 1) {
     throw new UsageError(
       positionals.length === 0
@@ -229,9 +251,10 @@ function parseSample(argv: string[]): SampleCommand | HelpCommand {
     command: 'sample',
     model: nonEmpty(positionals[0], 'the model file') as string,
     n: integer(values, 'n', SAMPLE_DEFAULTS.n, 1, 1_000_000),
-    temperature: real(values, 'temperature', SAMPLE_DEFAULTS.temperature, 'positive'),
+    temperature: real(values, 'temperature', SAMPLE_DEFAULTS.temperature, 'non-negative'),
     seed: integer(values, 'seed', SAMPLE_DEFAULTS.seed, 0, 0xffffffff, true),
     maxLength: integer(values, 'max-length', SAMPLE_DEFAULTS.maxLength, 1, 1_000_000),
+    prefix: stringValue(values, 'prefix') ?? SAMPLE_DEFAULTS.prefix,
   };
 }
 
@@ -250,7 +273,8 @@ function parseWords(
     const quoted = /'(-[^' ]*)/.exec(message)?.[1];
     const name = quoted === undefined ? 'an option' : optionName(quoted);
     if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
-      throw new UsageError(`unknown option ${name} for ${command} (see rnn-native ${command} --help)`);
+      const suggestion = didYouMean(name, Object.keys(options).map(flag));
+      throw new UsageError(`unknown option ${name} for ${command}${suggestion || ` (see rnn-native ${command} --help)`}`);
     }
     if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
       if (/does not take an argument/.test(message)) throw new UsageError(`${name} takes no value`);
@@ -297,6 +321,23 @@ function integer(values: Values, name: string, fallback: number, min: number, ma
     throw new UsageError(`${flag(name)} must be an integer ${range}, got '${text}'`);
   }
   return value;
+}
+
+/** A share in [0, 1). */
+function fraction(values: Values, name: string, fallback: number): number {
+  const text = stringValue(values, name);
+  if (text === undefined) return fallback;
+  const value = text.trim() === '' ? Number.NaN : Number(text);
+  if (!(value >= 0 && value < 1)) throw new UsageError(`${flag(name)} must be a number from 0 to below 1, got '${text}'`);
+  return value;
+}
+
+/** --plot writes SVG only: another extension would be a file no viewer opens as what its name says. */
+function svgPath(path: string | undefined): string | undefined {
+  if (path !== undefined && !/\.svg$/i.test(path)) {
+    throw new UsageError(`--plot writes SVG only: give a file name ending in .svg, got '${path}'`);
+  }
+  return path;
 }
 
 function real(values: Values, name: string, fallback: number, sign: 'positive' | 'non-negative'): number {

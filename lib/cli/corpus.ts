@@ -124,7 +124,7 @@ export function encodeText(text: string, alphabet: string): Int32Array {
  * in '\n'. Sorted lists (both shipped corpora are alphabetical) would otherwise let a window copy the previous
  * line's prefix, which flatters the loss without teaching the model anything about names.
  */
-export function shuffledIds(corpus: Corpus, random: RandomState): Int32Array {
+export function shuffledIds(corpus: Pick<Corpus, 'lines' | 'alphabet'>, random: RandomState): Int32Array {
   const lines = corpus.lines.slice();
   for (let i = lines.length - 1; i > 0; --i) {
     const j = Math.floor(random.random() * (i + 1));

@@ -15,6 +15,8 @@ import { Batcher, readCorpus, resolveCorpusPath, shuffledIds } from './corpus';
 import { checkOutputFiles, type OutputFile } from './output-path';
 import { ProgressBar } from './progress';
 import { svgChart } from './svg-chart';
+import { holdOut, validatesAt } from './validation';
+import { wrapText } from './wrap';
 
 // The model and BLAS modules load the native addon: required only when a command needs them, so that --help and
 // command-line mistakes work (and fail fast) without it.
@@ -25,8 +27,12 @@ const loadBlas = (): typeof Blas => require('../blas') as typeof Blas;
 export interface TrainSummary {
   initialLoss: number;
   finalLoss: number;
+  /** The loss on the held-out lines after the last step; null without validation (--val-fraction 0). */
+  validationLoss: number | null;
   steps: number;
+  /** The whole run, validation passes included. */
   seconds: number;
+  /** Characters trained on per second of training (validation passes left out). */
   charsPerSecond: number;
   samples: string[];
 }
@@ -44,8 +50,13 @@ function cellName(cell: 'lstm' | 'rnn'): string {
 
 const count = (n: number): string => n.toLocaleString('en-US');
 
-/** Columns of the terminal loss chart. */
+/** Columns of the terminal loss chart at most. */
 const CHART_WIDTH = 60;
+
+/** Characters a line written to `stream` may have: one less than its terminal's width (so it never wraps), or any. */
+function lineRoom(stream: NodeJS.WriteStream): number {
+  return stream.isTTY && stream.columns > 1 ? stream.columns - 1 : Infinity;
+}
 
 /** Runs `write`; its failure (a full disk, say: the old file is kept) names the option and the file. */
 function written(option: string, path: string, write: () => void): void {
@@ -66,7 +77,8 @@ async function train(options: TrainCommand): Promise<void> {
   const corpus = readCorpus(options.corpus);
   // Human-oriented output goes to stdout, or to stderr when stdout is reserved for the --json line.
   const human = options.json ? process.stderr : process.stdout;
-  const say = (line = ''): void => void human.write(line + '\n');
+  // On a terminal, prose wraps at its width instead of being wrapped mid-word by it.
+  const say = (line = ''): void => void human.write(wrapText(line, lineRoom(human)).join('\n') + '\n');
 
   const { CharModel, Adam } = loadModel();
   const blas = loadBlas();
@@ -79,8 +91,11 @@ async function train(options: TrainCommand): Promise<void> {
     throw new UsageError(`--batch ${options.batch} with --seq-length ${options.seqLength} is too large: ${(error as Error).message}`);
   }
   const optimizer = new Adam({ learningRate: options.lr });
+  const split = holdOut(corpus.lines, options.valFraction, new RandomState(options.seed));
   const batchRandom = new RandomState(options.seed);
-  const batcher = new Batcher(shuffledIds(corpus, batchRandom), { batchSize: options.batch, steps: options.seqLength, random: batchRandom });
+  const batcher = new Batcher(shuffledIds({ lines: split.train, alphabet: corpus.alphabet }, batchRandom), {
+    batchSize: options.batch, steps: options.seqLength, random: batchRandom,
+  });
   const trainOptions = options.clip > 0 ? { optimizer, clipValue: options.clip } : { optimizer };
   const charsPerStep = options.batch * options.seqLength;
 
@@ -93,6 +108,11 @@ async function train(options: TrainCommand): Promise<void> {
     `${count(options.steps)} steps × ${options.batch} sequences × ${options.seqLength} characters, Adam lr ${options.lr}, ` +
       `clip ${options.clip > 0 ? options.clip : 'off'}, seed ${options.seed}, ${threads} BLAS thread${threads === 1 ? '' : 's'}.`,
   );
+  say(
+    split.validation.length > 0
+      ? `Validation: ${count(split.validation.length)} held-out lines (${(100 * options.valFraction).toFixed(0)}%), never trained on.`
+      : 'Validation: none (--val-fraction 0, or too few lines).',
+  );
 
   // Ctrl+C once: stop after the current step and report what was learned so far. Twice: quit now.
   const progress = new ProgressBar({ total: options.steps, charsPerStep, stream: process.stderr });
@@ -104,13 +124,26 @@ async function train(options: TrainCommand): Promise<void> {
   };
   process.on('SIGINT', onInterrupt);
   const losses: number[] = [];
+  /** [step, validation loss] after the steps validatesAt picks, and after the last one. */
+  const validation: Array<[number, number]> = [];
+  let validationSeconds = 0;
+  const validate = (step: number): void => {
+    if (split.validation.length === 0 || validation.at(-1)?.[0] === step) return;
+    const started = performance.now();
+    const loss = model.loss(split.validation);
+    validationSeconds += (performance.now() - started) / 1000;
+    validation.push([step, loss]);
+    progress.validation(loss);
+  };
   const start = performance.now();
   try {
     for (let step = 1; step <= options.steps && !stopRequested; ++step) {
       const loss = await model.trainStepAsync(batcher.next(), trainOptions);
       losses.push(loss);
+      if (validatesAt(step, options.steps)) validate(step);
       progress.update(step, loss);
     }
+    if (losses.length > 0) validate(losses.length);
   } finally {
     process.off('SIGINT', onInterrupt);
     progress.finish();
@@ -121,23 +154,24 @@ async function train(options: TrainCommand): Promise<void> {
   const summary: TrainSummary = {
     initialLoss: losses[0] as number,
     finalLoss: finalLoss(losses),
+    validationLoss: validation.at(-1)?.[1] ?? null,
     steps: losses.length,
     seconds,
-    charsPerSecond: (losses.length * charsPerStep) / seconds,
+    // Training speed: the validation passes are not training.
+    charsPerSecond: (losses.length * charsPerStep) / (seconds - validationSeconds),
     samples: [],
   };
   const random = new RandomState(options.seed);
   for (let i = 0; i < options.samples; ++i) summary.samples.push(model.sample({ random }));
 
   say();
-  const perColumn = losses.length / CHART_WIDTH;
-  const title = `Loss per character (nats) by step${perColumn > 1 ? `, each column the mean of ${perColumn < 10 ? perColumn.toFixed(1) : Math.round(perColumn)} steps` : ''}`;
-  say(asciiChart(losses, { width: CHART_WIDTH, title }));
+  human.write(asciiChart(losses, { width: CHART_WIDTH, columns: lineRoom(human), title: 'Loss per character (nats) by step', validation }) + '\n');
   say();
   const ratio = (100 * summary.finalLoss) / summary.initialLoss;
   say(
     `Loss ${summary.initialLoss.toFixed(3)} -> ${summary.finalLoss.toFixed(3)} (${ratio.toFixed(0)}% of the first step's) ` +
-      `in ${count(summary.steps)} steps, ${seconds.toFixed(1)} s, ${count(Math.round(summary.charsPerSecond))} characters/s.`,
+      `in ${count(summary.steps)} steps, ${seconds.toFixed(1)} s, ${count(Math.round(summary.charsPerSecond))} characters/s.` +
+      (summary.validationLoss === null ? '' : ` Validation loss ${summary.validationLoss.toFixed(3)}.`),
   );
   if (summary.samples.length > 0) {
     say();
@@ -149,7 +183,7 @@ async function train(options: TrainCommand): Promise<void> {
     const subtitle =
       `${options.cell.toUpperCase()}, ${options.hidden} hidden units, ${corpus.name}; batch ${options.batch} × ${options.seqLength}, ` +
       `Adam lr ${options.lr}, seed ${options.seed}`;
-    written('--plot', options.plot, () => writeFileAtomic(options.plot as string, svgChart(losses, { subtitle })));
+    written('--plot', options.plot, () => writeFileAtomic(options.plot as string, svgChart(losses, { subtitle, validation })));
     say(`Wrote the loss chart to ${options.plot}.`);
   }
   if (options.save !== undefined) {
@@ -165,7 +199,7 @@ function sample(options: SampleCommand): void {
   const random = new RandomState(options.seed);
   const lines: string[] = [];
   for (let i = 0; i < options.n; ++i) {
-    lines.push(model.sample({ random, temperature: options.temperature, maxLength: options.maxLength }));
+    lines.push(model.sample({ random, temperature: options.temperature, maxLength: options.maxLength, prefix: options.prefix }));
   }
   process.stdout.write(lines.join('\n') + '\n');
 }
@@ -186,8 +220,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     const command = parseArgs(argv);
     switch (command.command) {
       case 'help':
-        process.stdout.write(helpText(command.topic) + '\n');
-        return 0;
+        (command.exitCode === 0 ? process.stdout : process.stderr).write(helpText(command.topic) + '\n');
+        return command.exitCode;
       case 'version':
         process.stdout.write(version() + '\n');
         return 0;

@@ -1,6 +1,7 @@
-// The training progress line: step/total, a bar, the smoothed loss, characters per second and the time left.
-// formatProgress is pure; ProgressBar decides when to write it: in place with '\r' on a terminal, otherwise as a
-// plain line about every 10%.
+// The training progress line: step/total, a bar, the smoothed loss, the validation loss, characters per second and
+// the time left, fitted to the terminal's width. formatProgress is pure; ProgressBar decides when to write it: in
+// place with '\r' on a terminal, otherwise as a plain line about every 10%.
+import { wrapText } from './wrap';
 
 export interface ProgressState {
   /** Steps done so far (0 … total). */
@@ -8,6 +9,8 @@ export interface ProgressState {
   total: number;
   /** The smoothed loss, or undefined before the first step. */
   loss: number | undefined;
+  /** The latest validation loss, or undefined before the first measurement (or without validation). */
+  validationLoss?: number | undefined;
   /** Characters trained on per step (batch × sequence length). */
   charsPerStep: number;
   /** Seconds since training started. */
@@ -53,16 +56,42 @@ export function formatBar(fraction: number, width: number): string {
   return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}]`;
 }
 
-/** One progress line, e.g. ` 430/2000 [#####...............]  21%  loss 1.874  48.2k chars/s  ETA 0:31`. */
-export function formatProgress(state: ProgressState, barWidth = 24): string {
-  const { step, total, loss, charsPerStep, elapsedSeconds } = state;
-  const digits = String(total).length;
+const lossText = (loss: number | undefined): string =>
+  loss === undefined || !Number.isFinite(loss) ? (loss === undefined ? '-' : String(loss)) : loss.toFixed(3);
+
+/** The widest bar a progress line has. */
+export const BAR_WIDTH = 24;
+/** The narrowest bar worth showing: below it the line drops the bar instead. */
+const MIN_BAR_WIDTH = 5;
+
+/**
+ * One progress line, e.g. ` 430/2000 [#####.........]  21%  loss 1.874  val 1.902  48.2k chars/s  ETA 0:31`, that
+ * fits in `columns - 1` characters (a terminal wraps a line that fills its last column): as the width shrinks the
+ * bar narrows, then the rate goes, then the bar, then the percentage and the time, then the validation loss;
+ * whatever is left is cut.
+ */
+export function formatProgress(state: ProgressState, columns = Infinity): string {
+  const { step, total, loss, validationLoss, charsPerStep, elapsedSeconds } = state;
   const fraction = total > 0 ? step / total : 1;
+  const counter = `${String(step).padStart(String(total).length)}/${total}`;
   const percent = `${Math.floor(fraction * 100)}%`.padStart(4);
-  const lossText = loss === undefined || !Number.isFinite(loss) ? (loss === undefined ? '-' : String(loss)) : loss.toFixed(3);
-  const rate = formatRate(charsPerSecond(step, charsPerStep, elapsedSeconds));
+  const losses = `loss ${lossText(loss)}${validationLoss === undefined ? '' : `  val ${lossText(validationLoss)}`}`;
+  const rate = `${formatRate(charsPerSecond(step, charsPerStep, elapsedSeconds))} chars/s`;
   const time = step >= total ? `took ${formatDuration(elapsedSeconds)}` : `ETA ${formatDuration(etaSeconds(step, total, elapsedSeconds))}`;
-  return `${String(step).padStart(digits)}/${total} ${formatBar(fraction, barWidth)} ${percent}  loss ${lossText}  ${rate} chars/s  ${time}`;
+  const room = columns - 1;
+  const withBar = (tail: string): string | undefined => {
+    const width = Math.min(BAR_WIDTH, room - `${counter}  ${tail}`.length - 2);
+    return width >= MIN_BAR_WIDTH ? `${counter} ${formatBar(fraction, width)} ${tail}` : undefined;
+  };
+  const candidates = [
+    withBar(`${percent}  ${losses}  ${rate}  ${time}`),
+    withBar(`${percent}  ${losses}  ${time}`),
+    `${counter} ${percent}  ${losses}  ${time}`,
+    `${counter}  ${losses}`,
+    `${counter}  loss ${lossText(loss)}`,
+  ];
+  const line = candidates.find((text) => text !== undefined && text.length <= room) ?? `${counter}  loss ${lossText(loss)}`;
+  return line.slice(0, Math.max(0, room));
 }
 
 /**
@@ -122,6 +151,7 @@ export class ProgressBar {
   readonly #start: number;
   readonly #smoother = new Smoother();
   #step = 0;
+  #validationLoss: number | undefined;
   #lastDraw = -Infinity;
   #lastTenth = 0;
   #drawn = false;
@@ -143,6 +173,7 @@ export class ProgressBar {
       step: this.#step,
       total: this.#total,
       loss: this.#smoother.value,
+      validationLoss: this.#validationLoss,
       charsPerStep: this.#charsPerStep,
       elapsedSeconds: (this.#now() - this.#start) / 1000,
     };
@@ -168,6 +199,11 @@ export class ProgressBar {
     }
   }
 
+  /** Shows this validation loss from now on (drawn with the next update). */
+  validation(loss: number): void {
+    this.#validationLoss = loss;
+  }
+
   /** Draws the final state and ends the line (also when training stopped early). */
   finish(): void {
     if (this.#finished) return;
@@ -180,23 +216,22 @@ export class ProgressBar {
     }
   }
 
-  /** Writes a message on its own line without garbling the bar. */
+  /** Writes a message on its own line(s) without garbling the bar, wrapped at the terminal's width. */
   log(message: string): void {
+    const columns = this.#stream.columns;
+    const text = this.#tty && columns !== undefined && columns > 1 ? wrapText(message, columns - 1).join('\n') : message;
     if (this.#tty && this.#drawn && !this.#finished) {
-      this.#stream.write(`\r\x1b[K${message}\n`);
+      this.#stream.write(`\r\x1b[K${text}\n`);
       this.#draw();
     } else {
-      this.#stream.write(message + '\n');
+      this.#stream.write(text + '\n');
     }
   }
 
   #draw(): void {
-    const state = this.state;
+    // Fitted to the terminal's width now (it may have been resized), so the line never wraps.
     const columns = this.#stream.columns;
-    // The bar shrinks (to 5 cells at least) so that the line fits a narrow terminal and never wraps.
-    const rest = formatProgress(state, 0).length;
-    const barWidth = columns !== undefined && columns > 0 ? Math.max(5, Math.min(24, columns - 1 - rest)) : 24;
-    this.#stream.write(`\r${formatProgress(state, barWidth)}\x1b[K`);
+    this.#stream.write(`\r${formatProgress(this.state, columns !== undefined && columns > 0 ? columns : Infinity)}\x1b[K`);
     this.#drawn = true;
   }
 }

@@ -1,5 +1,6 @@
-// An SVG line chart of a series against its step number (the loss curve of --plot): title, axes, ticks, grid, labels.
-// Built as a string, no dependencies; the output is standalone SVG 1.1 that browsers and image viewers open.
+// An SVG line chart of a series against its step number (the loss curves of --plot): title, axes, ticks, grid,
+// labels, the training curve and an optional validation curve with a legend that says what a point is, and the first
+// and final values marked. Built as a string, no dependencies; standalone SVG 1.1 that browsers and viewers open.
 import { downsample } from './ascii-chart';
 
 /** A "nice" tick spacing (1, 2 or 5 × 10^k) that splits `range` into about `count` intervals. */
@@ -56,6 +57,8 @@ export interface SvgChartOptions {
   firstStep?: number;
   /** At most this many plotted points: longer series are averaged into buckets (default: the plot's width in px). */
   maxPoints?: number;
+  /** A second series, `[step, value]` pairs (the validation loss on held-out lines), drawn as its own curve. */
+  validation?: ReadonlyArray<readonly [number, number]>;
 }
 
 /** The points the chart draws: `[step, value]`, bucket averages (at the bucket's mean step) for long series. */
@@ -79,7 +82,10 @@ function formatTick(value: number, step: number): string {
 
 const px = (v: number): string => String(Math.round(v * 10) / 10);
 
-/** The chart as an SVG document (one polyline with class "loss" holding the points). */
+const TRAIN_COLOR = '#1f77b4';
+const VALIDATION_COLOR = '#d62728';
+
+/** The chart as an SVG document: a polyline with class "loss" holding the points, "validation" the second series. */
 export function svgChart(values: readonly number[], options: SvgChartOptions = {}): string {
   const width = options.width ?? 720;
   const height = options.height ?? 420;
@@ -100,7 +106,9 @@ export function svgChart(values: readonly number[], options: SvgChartOptions = {
   const xTicks = niceScale(xLo, xHi, 6).ticks.filter((t) => t >= xLo && t <= xHi && Number.isInteger(t));
   if (!xTicks.includes(xLo)) xTicks.unshift(xLo);
 
-  const ys = points.length > 0 ? niceScale(Math.min(...points.map((p) => p[1])), Math.max(...points.map((p) => p[1])), 6) : niceScale(0, 1, 5);
+  const validation = (options.validation ?? []).filter(([, v]) => Number.isFinite(v));
+  const shown = [...points.map((p) => p[1]), ...validation.map(([, v]) => v)];
+  const ys = shown.length > 0 ? niceScale(Math.min(...shown), Math.max(...shown), 6) : niceScale(0, 1, 5);
   const x = (step: number): number => margin.left + ((step - xLo) / (xHi - xLo)) * plotW;
   const y = (value: number): number => margin.top + (1 - (value - ys.lo) / (ys.hi - ys.lo)) * plotH;
 
@@ -142,8 +150,48 @@ export function svgChart(values: readonly number[], options: SvgChartOptions = {
       `transform="rotate(-90 18 ${px(margin.top + plotH / 2)})">${escapeXml(yLabel)}</text>`,
   );
 
-  const coordinates = points.map(([s, v]) => `${px(x(s))},${px(y(v))}`).join(' ');
-  out.push(`<polyline class="loss" fill="none" stroke="#1f77b4" stroke-width="1.6" stroke-linejoin="round" points="${coordinates}"/>`);
+  const coordinates = (series: ReadonlyArray<readonly [number, number]>): string => series.map(([s, v]) => `${px(x(s))},${px(y(v))}`).join(' ');
+  out.push(`<polyline class="loss" fill="none" stroke="${TRAIN_COLOR}" stroke-width="1.6" stroke-linejoin="round" points="${coordinates(points)}"/>`);
+  if (validation.length > 0) {
+    out.push(
+      `<polyline class="validation" fill="none" stroke="${VALIDATION_COLOR}" stroke-width="1.8" stroke-dasharray="6 3" ` +
+        `stroke-linejoin="round" points="${coordinates(validation)}"/>`,
+    );
+  }
+  // The first and final values of each curve, marked and labelled (on a white halo, so curves never hide them):
+  // training's first value above its point and its final value below, validation's the other way round, since
+  // training starts higher and usually ends lower.
+  const marks = (series: ReadonlyArray<readonly [number, number]>, color: string, name: string, above: [boolean, boolean]): void => {
+    const ends = series.length > 1 ? [series[0], series.at(-1)] : series.slice(0, 1);
+    ends.forEach((point, i) => {
+      if (point === undefined) return;
+      const [s, v] = point;
+      const which = i === 0 ? 'first' : 'final';
+      const dy = above[i] ? -9 : 17;
+      out.push(`<circle class="${name}-${which}" cx="${px(x(s))}" cy="${px(y(v))}" r="3.5" fill="${color}"/>`);
+      out.push(
+        `<text class="${name}-${which}-label" x="${px(x(s) + (i === 0 ? 6 : -6))}" y="${px(y(v) + dy)}" ` +
+          `text-anchor="${i === 0 ? 'start' : 'end'}" fill="${color}" stroke="#ffffff" stroke-width="3" paint-order="stroke">` +
+          `${which} ${v.toFixed(3)}</text>`,
+      );
+    });
+  };
+  marks(points, TRAIN_COLOR, 'loss', [true, false]);
+  marks(validation, VALIDATION_COLOR, 'validation', [false, true]);
+
+  // The legend: what each curve is, and what one of its points stands for.
+  const perPoint = points.length > 0 ? values.length / points.length : 1;
+  const trainText = perPoint > 1.000001 ? `training: each point the mean of ${perPoint < 10 ? perPoint.toFixed(1) : Math.round(perPoint)} steps` : 'training: the loss of each step';
+  const entries: Array<[string, string, string]> = [[trainText, TRAIN_COLOR, '']];
+  if (validation.length > 0) entries.push(['validation: the loss on the held-out lines after that step', VALIDATION_COLOR, '6 3']);
+  out.push(`<g class="legend" font-size="11" fill="#333333">`);
+  entries.forEach(([text, color, dash], i) => {
+    const ly = margin.top + 14 + i * 16;
+    const lx = margin.left + plotW - 8;
+    out.push(`<line x1="${px(lx - 28)}" y1="${px(ly - 4)}" x2="${px(lx - 4)}" y2="${px(ly - 4)}" stroke="${color}" stroke-width="2"${dash ? ` stroke-dasharray="${dash}"` : ''}/>`);
+    out.push(`<text x="${px(lx - 34)}" y="${px(ly)}" text-anchor="end">${escapeXml(text)}</text>`);
+  });
+  out.push(`</g>`);
   out.push(`</svg>`);
   return out.join('\n') + '\n';
 }

@@ -1,0 +1,27 @@
+// How this package runs node-gyp, shared by the source build (build-native.js) and the prebuild (prebuild.js):
+// which node-gyp, and the running Node's own headers when they are installed, so nothing is downloaded.
+'use strict';
+const { spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const path = require('node:path');
+
+function onPath(command) {
+  return spawnSync(command, ['--version'], { stdio: 'ignore' }).status === 0;
+}
+
+/** node-gyp as [command, ...args]: the one npm runs scripts with, else one on the PATH, else the copy bundled with the npm beside this Node. */
+function nodeGyp() {
+  if (process.env.npm_config_node_gyp) return [process.execPath, process.env.npm_config_node_gyp];
+  if (onPath('node-gyp')) return ['node-gyp'];
+  const bundled = path.join(path.dirname(process.execPath), '..', 'lib', 'node_modules', 'npm', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js');
+  return [process.execPath, bundled];
+}
+
+/** The running Node's install prefix when its headers are there (and no nodedir was asked for), else undefined. */
+function localNodeDir() {
+  const prefix = path.resolve(path.dirname(process.execPath), '..');
+  const present = fs.existsSync(path.join(prefix, 'include', 'node', 'node_api.h'));
+  return !process.env.npm_config_nodedir && present ? prefix : undefined;
+}
+
+module.exports = { onPath, nodeGyp, localNodeDir };
