@@ -23,6 +23,23 @@ inline void cpu_relax() {
 #endif
 }
 
+// Waiting for other team threads: spin (a barrier between two running threads takes well under a microsecond), and
+// after kSpinsBeforeYield turns give the core away at every turn, so that a thread the OS has descheduled (more
+// runnable threads than free cores: other processes, a team larger than the machine) gets to run instead of waiting
+// out a whole time slice behind the spinner.
+constexpr unsigned kSpinsBeforeYield = 1 << 8;
+
+template <typename Done>
+inline void wait_until(Done done) {
+  for (unsigned spins = 0; !done(); ++spins) {
+    if (spins < kSpinsBeforeYield) {
+      cpu_relax();
+    } else {
+      std::this_thread::yield();
+    }
+  }
+}
+
 // How long an idle worker spins for the next job before it sleeps.
 constexpr auto kIdleSpin = std::chrono::microseconds(300);
 
@@ -102,7 +119,7 @@ void team_run(int threads, const std::function<void(int tid)>& job) {
   }
   t.wake.notify_all();
   job(0);
-  while (t.remaining.load(std::memory_order_acquire) != 0) cpu_relax();
+  wait_until([&] { return t.remaining.load(std::memory_order_acquire) == 0; });
   t.job_threads = 1;
 }
 
@@ -115,7 +132,7 @@ void team_barrier() {
     t.barrier_count.store(0, std::memory_order_relaxed);
     t.barrier_phase.store(phase + 1, std::memory_order_release);
   } else {
-    while (t.barrier_phase.load(std::memory_order_acquire) == phase) cpu_relax();
+    wait_until([&] { return t.barrier_phase.load(std::memory_order_acquire) != phase; });
   }
 }
 
