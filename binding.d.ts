@@ -1,6 +1,6 @@
 // Types of the raw addon (build/Release/rnn_native.node). Arguments are positional: outputs first, then the cache
 // buffers a forward pass fills, then inputs, weights and sizes. All arrays of one call share one dtype, the dtype of
-// the first argument. The *Async functions take the same arguments, run the kernel on libuv's thread pool and keep
+// the first argument. The *Async functions take the same arguments, queue the kernel on the native executor and keep
 // every argument alive until it is done; they return a Promise of undefined. Kernels run one at a time process-wide.
 // The addon trusts its caller: lib/ checks every type, dtype and shape before calling it.
 // Layouts: notebook tensors are row-major (n, m, T); cache buffers are time-major (T, m, n); LSTM gate weights are

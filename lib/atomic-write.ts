@@ -33,6 +33,15 @@ function syncFolder(folder: string): void {
   }
 }
 
+/** The permission bits of `path`, or undefined when it does not exist. */
+function existingMode(path: string): number | undefined {
+  try {
+    return fs.statSync(path).mode & 0o7777;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Writes `data` to `path` atomically (see above). On failure the target is untouched and the temporary file gone. */
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   const target = writeTarget(path);
@@ -40,6 +49,9 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   const fd = fs.openSync(temporary, 'wx', 0o666);
   try {
     try {
+      // A replaced file keeps its permissions (a 0600 model stays private).
+      const previous = existingMode(target);
+      if (previous !== undefined) fs.fchmodSync(fd, previous);
       fs.writeFileSync(fd, data);
       fs.fsyncSync(fd);
     } finally {

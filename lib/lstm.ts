@@ -276,7 +276,7 @@ export function lstmForward<P extends LstmParams>(
   return result() as LstmForwardResult<LstmFloat<P>, P>;
 }
 
-/** lstmForward on libuv's thread pool: the same result, without blocking the event loop. Bad input rejects. */
+/** lstmForward on the native executor's thread: the same result, without blocking the event loop. Bad input rejects. */
 export async function lstmForwardAsync<P extends LstmParams>(
   x: TensorLike,
   a0: TensorLike,
@@ -312,7 +312,7 @@ export function lstmBackward<F extends Float>(da: TensorLike, caches: LstmCaches
   return result() as LstmBackwardResult<F>;
 }
 
-/** lstmBackward on libuv's thread pool: the same result, without blocking the event loop. Bad input rejects. */
+/** lstmBackward on the native executor's thread: the same result, without blocking the event loop. Bad input rejects. */
 export async function lstmBackwardAsync<F extends Float>(da: TensorLike, caches: LstmCaches<F>): Promise<LstmBackwardResult<F>> {
   const { args, result } = prepareSequenceBackward(da, caches, true);
   await native.lstmBackwardAsync(...args);

@@ -214,7 +214,7 @@ export class CharModel {
 
   /** trainStep on the native executor's thread. The model must not be used again until the Promise settles. */
   async trainStepAsync(batch: TrainBatch, options: TrainOptions): Promise<number> {
-    return this.#whileBusy(async () => {
+    return this.#whileBusyAsync(async () => {
       const { args, loss, done } = this.#prepareStep(batch, options);
       // The kernel updates a private copy of the parameters, the one array of the step a caller can reach: a buffer
       // detached meanwhile must never be written by another thread. It is copied back once the step is done.
@@ -233,7 +233,11 @@ export class CharModel {
    * characters would not fit in memory: its native workspace, the batch's two id arrays and the step's copies of them.
    */
   checkTrainingMemory(batchSize: number, steps: number): void {
-    const [m, T] = [positiveInteger(batchSize, 'batchSize'), positiveInteger(steps, 'steps')];
+    this.#checkTrainingMemory(positiveInteger(batchSize, 'batchSize'), positiveInteger(steps, 'steps'));
+  }
+
+  // Private, so that a training step's own check cannot be replaced by a subclass or a patched method.
+  #checkTrainingMemory(m: number, T: number): void {
     const V = this.#characters.length;
     const bytes = trainStepElements(this.#cell, this.#hiddenSize, V, m, T) * this.#parameters.BYTES_PER_ELEMENT + 4 * Int32Array.BYTES_PER_ELEMENT * m * T;
     checkMemory(bytes, 1, { n_a: this.#hiddenSize, V, m, T });
@@ -246,19 +250,23 @@ export class CharModel {
   #whileBusy<R>(step: () => R): R {
     this.#guard();
     this.#busy = true;
-    let result: R | undefined;
     try {
-      result = step();
-      return result;
+      return step();
     } finally {
-      if (result instanceof Promise) void result.then(this.#idle, this.#idle);
-      else this.#busy = false;
+      this.#busy = false;
     }
   }
 
-  readonly #idle = (): void => {
-    this.#busy = false;
-  };
+  /** The same for an async step: busy until its Promise settles (awaited here, not through a patchable `then`). */
+  async #whileBusyAsync<R>(step: () => Promise<R>): Promise<R> {
+    this.#guard();
+    this.#busy = true;
+    try {
+      return await step();
+    } finally {
+      this.#busy = false;
+    }
+  }
 
   /** The native code trusts the parameters' length: a caller may have detached their buffer. */
   #checkIntact(): void {
@@ -280,7 +288,7 @@ export class CharModel {
     const clipValue = optionalPositive(o.clipValue, 'options.clipValue');
     const clipNorm = optionalPositive(o.clipNorm, 'options.clipNorm');
     const { settings, slot } = optimizerState(o.optimizer, this.#parameters, 'options.optimizer');
-    this.checkTrainingMemory(m, T);
+    this.#checkTrainingMemory(m, T);
     // From here on no caller code runs until the native call.
     this.#checkIntact();
     const loss = new Float64Array(1);
@@ -299,7 +307,8 @@ export class CharModel {
   #checkIds(value: unknown, name: string, length: number, lowest: number): Int32Array {
     if (typedArrayKind(value) !== 'Int32Array') throw libraryError(TypeError, 'ERR_RNN_DTYPE', `${name} must be an Int32Array, got ${describe(value)}`);
     const ids = new Int32Array(value as Int32Array);
-    if (ids.length !== length) throw libraryError(RangeError, 'ERR_RNN_SHAPE', `${name} has ${ids.length} ids but batchSize × steps = ${length}`);
+    const count = lengthOf(ids);
+    if (count !== length) throw libraryError(RangeError, 'ERR_RNN_SHAPE', `${name} has ${count} ids but batchSize × steps = ${length}`);
     const V = this.#characters.length;
     for (let i = 0; i < length; ++i) {
       const id = ids[i] as number;

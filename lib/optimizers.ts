@@ -136,29 +136,35 @@ abstract class Optimizer {
    */
   step(params: TensorDict, grads: TensorDict): void {
     const parameters = new Map(tensorDict(params, 'params'));
-    // No user code runs from here on (the dicts were read once above), so these checks hold for the native calls.
-    const updates = tensorDict(grads, 'grads').map(([key, gradient]) => {
+    const entries = tensorDict(grads, 'grads');
+    const updates: { key: string; parameter: Tensor; gradient: Tensor; settings: OptimizerSettings; slot: OptimizerSlot }[] = [];
+    for (const [key, gradient] of entries) {
       const parameter = parameters.get(key) ?? (key.startsWith('d') ? parameters.get(key.slice(1)) : undefined);
       if (parameter === undefined) {
         const names = key.startsWith('d') ? `params.${key} or params.${key.slice(1)}` : `params.${key}`;
         throw libraryError(TypeError, 'ERR_RNN_KEY', `grads.${key} has no parameter: there is no ${names}`);
       }
-      const [pKind, gKind] = [typedArrayKind(parameter.data), typedArrayKind(gradient.data)];
-      const [pLength, gLength] = [lengthOf(parameter.data), lengthOf(gradient.data)];
+      const pKind = typedArrayKind(parameter.data);
+      const gKind = typedArrayKind(gradient.data);
+      const pLength = lengthOf(parameter.data);
+      const gLength = lengthOf(gradient.data);
       if (pKind !== gKind || pLength !== gLength || pLength === 0) {
         throw libraryError(RangeError, 'ERR_RNN_SHAPE', `grads.${key} (${gKind}, ${gLength} values) does not match params.${key} (${pKind}, ${pLength} values)`);
       }
-      // The state was sized at the parameter's first step; a parameter on a resizable ArrayBuffer may have been
-      // resized since, and the native update writes as many values as the parameter has.
       const { settings, slot } = optimizerState(this, parameter.data);
+      updates.push({ key, parameter, gradient, settings, slot });
+    }
+    for (const { key, parameter, gradient, settings, slot } of updates) {
+      // Checked right before the native call, with nothing a caller can patch in between (lengthOf reads the
+      // TypedArray intrinsic): the state was sized at the parameter's first step, a parameter on a resizable
+      // ArrayBuffer may have been resized since (even by a patched iterator of these very loops), and the native
+      // update writes as many values as the parameter has.
+      const pLength = lengthOf(parameter.data);
       const stateLength = lengthOf(slot.moment1);
-      if (stateLength !== pLength) {
+      if (stateLength !== pLength || lengthOf(slot.moment2) !== pLength || lengthOf(gradient.data) !== pLength) {
         throw libraryError(RangeError, 'ERR_RNN_SHAPE', `the parameter of grads.${key} has ${pLength} values, but had ${stateLength} at its first step: ` +
-          'a parameter must keep its size from step to step (its ArrayBuffer was resized)');
+          'a parameter must keep its size from step to step (its ArrayBuffer, or its gradient\'s, was resized)');
       }
-      return { parameter, gradient, settings, slot };
-    });
-    for (const { parameter, gradient, settings, slot } of updates) {
       slot.steps += 1;
       if (settings.kind === 1) {
         native.adamUpdate(parameter.data, gradient.data, slot.moment1, slot.moment2, settings.learningRate, settings.beta1,

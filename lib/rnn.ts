@@ -192,7 +192,7 @@ export function rnnForward<P extends RnnParams>(x: TensorLike, a0: TensorLike, p
   return result() as RnnForwardResult<RnnFloat<P>, P>;
 }
 
-/** rnnForward on libuv's thread pool: the same result, without blocking the event loop. Bad input rejects. */
+/** rnnForward on the native executor's thread: the same result, without blocking the event loop. Bad input rejects. */
 export async function rnnForwardAsync<P extends RnnParams>(
   x: TensorLike,
   a0: TensorLike,
@@ -226,7 +226,7 @@ export function rnnBackward<F extends Float>(da: TensorLike, caches: RnnCaches<F
   return result() as RnnBackwardResult<F>;
 }
 
-/** rnnBackward on libuv's thread pool: the same result, without blocking the event loop. Bad input rejects. */
+/** rnnBackward on the native executor's thread: the same result, without blocking the event loop. Bad input rejects. */
 export async function rnnBackwardAsync<F extends Float>(da: TensorLike, caches: RnnCaches<F>): Promise<RnnBackwardResult<F>> {
   const { args, result } = prepareSequenceBackward(da, caches, true);
   await native.rnnBackwardAsync(...args);

@@ -72,11 +72,20 @@ export function readTextFile(path: string, what: string, { stdin = false } = {})
   const name = fromStdin ? `${what} from stdin` : `${what} ${path}`;
   let bytes: Buffer;
   try {
-    if (!fromStdin) {
-      const stats = fs.statSync(path);
-      if (!stats.isFile()) throw new Error(`it is ${kindOf(stats)}, not a regular file`);
+    if (fromStdin) {
+      bytes = fs.readFileSync(0);
+    } else {
+      // Open once and check what was opened (not the path, which could be swapped in between); O_NONBLOCK so that
+      // opening a FIFO does not wait for a writer.
+      const fd = fs.openSync(path, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+      try {
+        const stats = fs.fstatSync(fd);
+        if (!stats.isFile()) throw new Error(`it is ${kindOf(stats)}, not a regular file`);
+        bytes = fs.readFileSync(fd);
+      } finally {
+        fs.closeSync(fd);
+      }
     }
-    bytes = fs.readFileSync(fromStdin ? 0 : path);
   } catch (error) {
     throw Object.assign(new Error(`cannot read ${name}: ${readFailure(error)}`), { code: (error as { code?: unknown }).code });
   }

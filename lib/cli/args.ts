@@ -27,7 +27,7 @@ export interface TrainCommand {
   /** Elementwise gradient clip value; 0 turns clipping off. */
   clip: number;
   seed: number;
-  /** OpenBLAS threads, or undefined to keep OpenBLAS's own setting. */
+  /** The compute team's threads (setNumThreads), or undefined to keep the default. */
   threads: number | undefined;
   samples: number;
   /** The share of the corpus's lines held out (chosen by the seed) to measure the validation loss; 0: none. */
@@ -110,7 +110,7 @@ Options:
   --steps N            training steps (default ${TRAIN_DEFAULTS.steps})
   --clip X             clip every gradient element to [-X, X]; 0 turns clipping off (default ${TRAIN_DEFAULTS.clip})
   --seed N             seed of the initial weights, the batches and the samples (default ${TRAIN_DEFAULTS.seed})
-  --threads N          OpenBLAS threads (default: OpenBLAS's own, usually one per core)
+  --threads N          compute threads (default: one per core, or OPENBLAS_NUM_THREADS)
   --samples N          lines to generate at the end (default ${TRAIN_DEFAULTS.samples})
   --val-fraction X     share of the lines held out (chosen by the seed) for the validation loss; 0: none
                        (default ${TRAIN_DEFAULTS.valFraction})

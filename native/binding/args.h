@@ -9,7 +9,7 @@
 
 namespace rnn::binding {
 
-// A kernel call with all its arguments bound: run now on the main thread, or later on a worker thread.
+// A kernel call with all its arguments bound: run now on the calling thread, or later on the executor's.
 using Kernel = std::function<void()>;
 
 // Whether the call runs in float32: the dtype of its first array argument, which the facade made the dtype of all.

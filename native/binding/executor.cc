@@ -8,13 +8,17 @@ namespace rnn::binding {
 
 namespace {
 
-// A workspace that does not fit in memory is a status, not an exception crossing threads.
+// A workspace that does not fit in memory is a status, not an exception crossing threads. Kernels throw nothing
+// else; anything else would be a bug, reported as a failure rather than leaving the executor busy for ever
+// (inline) or terminating the process (on its thread).
 Status run_guarded(const Kernel& kernel) {
   try {
     kernel();
     return Status::Done;
   } catch (const std::bad_alloc&) {
     return Status::OutOfMemory;
+  } catch (...) {
+    return Status::Failed;
   }
 }
 
@@ -38,13 +42,10 @@ Executor::Executor() : thread_([this] { serve(); }) {}
 void Executor::serve() {
   std::unique_lock<std::mutex> lock(mutex_);
   for (;;) {
-    work_.wait(lock, [this] { return stopping_ || (!busy_ && head_ < queue_.size()); });
+    work_.wait(lock, [this] { return stopping_ || (!busy_ && !queue_.empty()); });
     if (stopping_) return;
-    const Job job = queue_[head_++];
-    if (head_ == queue_.size()) {
-      queue_.clear();
-      head_ = 0;
-    }
+    const Job job = queue_.front();
+    queue_.pop_front();
     busy_ = true;
     running_owner_ = job.owner;
     lock.unlock();
@@ -64,7 +65,7 @@ void Executor::serve() {
 Status Executor::run_sync(const Kernel& kernel) {
   std::unique_lock<std::mutex> lock(mutex_);
   if (stopping_) return Status::Stopped;
-  if (!busy_ && head_ == queue_.size()) {
+  if (!busy_ && queue_.empty()) {
     busy_ = true;
     lock.unlock();
     const Status status = run_guarded(kernel);
@@ -72,7 +73,7 @@ Status Executor::run_sync(const Kernel& kernel) {
     busy_ = false;
     // The executor thread always waits on work_: wake it only for jobs queued meanwhile (a needless wake-up is a
     // context switch, the better part of a small call's time).
-    const bool queued = head_ < queue_.size();
+    const bool queued = !queue_.empty();
     lock.unlock();
     if (queued) work_.notify_one();
     idle_.notify_all();
@@ -97,12 +98,7 @@ void Executor::post(const void* owner, const Kernel* kernel, Done done, void* co
 
 void Executor::cancel(const void* owner) {
   std::unique_lock<std::mutex> lock(mutex_);
-  const auto first = queue_.begin() + std::ptrdiff_t(head_);
-  queue_.erase(std::remove_if(first, queue_.end(), [owner](const Job& job) { return job.owner == owner; }), queue_.end());
-  if (head_ == queue_.size()) {
-    queue_.clear();
-    head_ = 0;
-  }
+  queue_.erase(std::remove_if(queue_.begin(), queue_.end(), [owner](const Job& job) { return job.owner == owner; }), queue_.end());
   idle_.wait(lock, [this, owner] { return running_owner_ != owner; });
 }
 
@@ -110,11 +106,10 @@ void Executor::stop() {
   {
     std::unique_lock<std::mutex> lock(mutex_);
     stopping_ = true;
-    for (std::size_t i = head_; i < queue_.size(); ++i) {
-      if (queue_[i].finished != nullptr) *queue_[i].finished = true;  // a blocked caller gets Status::Stopped
+    for (const Job& job : queue_) {
+      if (job.finished != nullptr) *job.finished = true;  // a blocked caller gets Status::Stopped
     }
     queue_.clear();
-    head_ = 0;
     idle_.wait(lock, [this] { return !busy_; });
   }
   work_.notify_all();

@@ -10,15 +10,15 @@
 #pragma once
 #include <condition_variable>
 #include <cstddef>
+#include <deque>
 #include <mutex>
 #include <thread>
-#include <vector>
 
 #include "args.h"
 
 namespace rnn::binding {
 
-enum class Status { Done, OutOfMemory, Stopped };
+enum class Status { Done, OutOfMemory, Failed, Stopped };
 
 class Executor {
  public:
@@ -56,8 +56,7 @@ class Executor {
   std::mutex mutex_;
   std::condition_variable work_;  // the executor thread waits here for a job
   std::condition_variable idle_;  // synchronous callers and cancel() wait here for a job to finish
-  std::vector<Job> queue_;  // queue_[head_] is next; emptied (keeping its capacity) when all have run
-  std::size_t head_ = 0;
+  std::deque<Job> queue_;  // front() is next
   bool busy_ = false;             // a kernel runs, on the executor thread or inline on a caller's
   const void* running_owner_ = nullptr;
   bool stopping_ = false;

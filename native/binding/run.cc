@@ -16,7 +16,10 @@ namespace {
 constexpr const char* kOutOfMemory = "rnn-native: not enough memory for the workspace of this call";
 constexpr const char* kStopped = "rnn-native: the process is exiting; the call did not run";
 
-const char* failure(Status status) { return status == Status::OutOfMemory ? kOutOfMemory : kStopped; }
+constexpr const char* kFailed = "rnn-native: the kernel failed unexpectedly (an internal error; please report it)";
+const char* failure(Status status) {
+  return status == Status::OutOfMemory ? kOutOfMemory : status == Status::Failed ? kFailed : kStopped;
+}
 
 class EnvJobs;
 

@@ -1,4 +1,4 @@
-// Running kernels under the process-wide BLAS policy: one kernel at a time, each using all of OpenBLAS's threads.
+// Running kernels under the process-wide policy: one kernel at a time, each on the compute team (kernels/team.h).
 // Serializing keeps concurrent GEMMs with different transpose flags apart (OpenBLAS issue #5836 corrupts them up
 // to at least 0.3.33) and keeps several calls from oversubscribing the cores with BLAS threads. Every kernel goes
 // through the one executor of executor.h, so sync and async calls of every environment (the main thread and any

@@ -1,6 +1,6 @@
 // Run by leak.test.mjs as `node --expose-gc leak-child.mjs [calls]`: `calls` sync and `calls` async calls of each
 // sequence function (rnnForward, rnnBackward, lstmForward, lstmBackward; float64 and float32 alternating) at a
-// small shape, after a warm-up of a tenth as many (twice as many for the async calls, see below), then `calls` failing sync calls and as many failing async ones
+// small shape, after a warm-up of a tenth as many (five times as many for the async calls, see below), then `calls` failing sync calls and as many failing async ones
 // spread over the four functions (errors must not leak either). Async calls run in bursts of 200 in flight that mix the four functions and both dtypes, with fresh
 // inputs whose only references are dropped at once and garbage collection forced while the burst is in flight:
 // an input collected too early would change the result, so every async result is compared bit for bit with the
