@@ -184,7 +184,7 @@ void scan_forward(const ScanForward<Real>& p) {
     if (packed) {
       int* rows = row_of + std::size_t(ld) * tid;
       for (int n = 0; n < G * padded; ++n) rows[n] = n % padded < units ? (n / padded) * n_a + u0 + n % padded : -1;
-      const RowSource<Real> W{p.Wh, std::size_t(p.ldwh), n_a, p.Wx, std::size_t(p.ldwx), fused ? n_x : 0};
+      const Operand<Real> W{p.Wh, std::size_t(p.ldwh), n_a, p.Wx, std::size_t(p.ldwx), fused ? n_x : 0};
       pack_rows(B, W, rows, G * padded, plan.NR);
     }
     const int panel_count = (G * padded + plan.NR - 1) / plan.NR;

@@ -67,7 +67,7 @@ void packed_matmul<double>(Isa isa, double* C, std::size_t ldc, const Operand<do
 }
 
 template <typename Real>
-void pack_rows(Real* Bp, const RowSource<Real>& W, const int* row_of, int N, int NR) {
+void pack_rows(Real* Bp, const Operand<Real>& W, const int* row_of, int N, int NR) {
   const int panels = (N + NR - 1) / NR, K = W.K1 + W.K2;
   for (int p = 0; p < panels; ++p) {
     Real* panel = Bp + std::size_t(p) * K * NR;
@@ -79,10 +79,10 @@ void pack_rows(Real* Bp, const RowSource<Real>& W, const int* row_of, int N, int
         for (int k = 0; k < K; ++k) b[std::size_t(k) * NR] = 0;
         continue;
       }
-      const Real* w1 = W.W1 + std::size_t(row) * W.ld1;
+      const Real* w1 = W.A1 + std::size_t(row) * W.lda1;
       for (int k = 0; k < W.K1; ++k) b[std::size_t(k) * NR] = w1[k];
       if (W.K2 == 0) continue;
-      const Real* w2 = W.W2 + std::size_t(row) * W.ld2;
+      const Real* w2 = W.A2 + std::size_t(row) * W.lda2;
       for (int k = 0; k < W.K2; ++k) b[std::size_t(W.K1 + k) * NR] = w2[k];
     }
   }
@@ -103,8 +103,8 @@ void pack_columns(Real* Bp, const Real* W, std::size_t ldw, std::size_t c0, int 
   }
 }
 
-template void pack_rows<float>(float*, const RowSource<float>&, const int*, int, int);
-template void pack_rows<double>(double*, const RowSource<double>&, const int*, int, int);
+template void pack_rows<float>(float*, const Operand<float>&, const int*, int, int);
+template void pack_rows<double>(double*, const Operand<double>&, const int*, int, int);
 template void pack_columns<float>(float*, const float*, std::size_t, std::size_t, int, int, int);
 template void pack_columns<double>(double*, const double*, std::size_t, std::size_t, int, int, int);
 

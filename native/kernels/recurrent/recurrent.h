@@ -36,8 +36,9 @@ constexpr int vector_lanes(Isa isa) {
   return panel_width<Real>(isa) / 2;
 }
 
-// The left operand of a product: A = [A1 | A2] (M, K1 + K2), two row-major blocks side by side (the state and the
-// step's input, which the forward pass multiplies by the recurrent and input weights at once). K2 = 0: A = A1.
+// Two row-major blocks side by side, [A1 | A2] (rows, K1 + K2), with leading dimensions lda1, lda2; K2 = 0: A1 alone.
+// The forward pass multiplies [h | x_t] by [W_h | W_x]: the state and the step's input, the recurrent and the input
+// weights, each pair read where it lies.
 template <typename Real>
 struct Operand {
   const Real* A1;
@@ -55,21 +56,10 @@ struct Operand {
 template <typename Real>
 void packed_matmul(Isa isa, Real* C, std::size_t ldc, const Operand<Real>& a, const Real* Bp, int M, int panels);
 
-// A weight matrix read as rows: W1 (rows, K1) beside W2 (rows, K2) with leading dimensions ld1, ld2 (K2 = 0: W1).
-template <typename Real>
-struct RowSource {
-  const Real* W1;
-  std::size_t ld1;
-  int K1;
-  const Real* W2;
-  std::size_t ld2;
-  int K2;
-};
-
-// Packing B = rows of [W1 | W2], transposed: column n of B is row `row_of[n]` of both, K1 + K2 values, or zero
+// Packing B = rows of W = [W1 | W2], transposed: column n of B is row `row_of[n]` of both, K1 + K2 values, or zero
 // where row_of[n] < 0. Writes panels = ceil(N / NR) panels into Bp (panels · (K1 + K2) · NR values).
 template <typename Real>
-void pack_rows(Real* Bp, const RowSource<Real>& W, const int* row_of, int N, int NR);
+void pack_rows(Real* Bp, const Operand<Real>& W, const int* row_of, int N, int NR);
 
 // Packing B = a block of columns of W: B (K, N) = W[0..K, c0..c0+N) (ldw), zero-padded to whole panels.
 template <typename Real>
