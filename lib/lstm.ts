@@ -2,7 +2,7 @@
 // matrices are fused into one (4 n_a, n_a + n_x) matrix in the order f, i, c, o, so a step is one GEMM.
 import { Cache, makeCache, type SequenceState } from './caches';
 import type { NativeAddon } from '../binding';
-import { native } from './native';
+import { callNative, native } from './native';
 import { allocate, allocateResults, type Float, type FloatArrayConstructor, type Tensor, type TensorLike } from './tensor';
 import type { CallFloat, OnlyKeysOf, Prediction } from './typing';
 import {
@@ -254,7 +254,7 @@ export function lstmCellForward<P extends LstmParams>(
   const c0 = tensorArgument(cPrev, 'cPrev', dtype, setBy, 'n_a, m', [n_a, m], origin);
   checkIntact({ xt: x, aPrev: a0, cPrev: c0, ...layerTensors(layer) });
   const { args, a, c, y, state } = prepareForward(layer, x, a0, c0, m, 1, false);
-  native.lstmForward(...args);
+  callNative(native.lstmForward, args);
   const result: LstmCellForwardResult = {
     aNext: { data: a, shape: [n_a, m] },
     cNext: { data: c, shape: [n_a, m] },
@@ -272,7 +272,7 @@ export function lstmForward<P extends LstmParams>(
   opts?: LstmForwardOptions,
 ): LstmForwardResult<LstmFloat<P>, P> {
   const { args, result } = prepareSequenceForward(x, a0, params, opts, false);
-  native.lstmForward(...args);
+  callNative(native.lstmForward, args);
   return result() as LstmForwardResult<LstmFloat<P>, P>;
 }
 
@@ -284,7 +284,7 @@ export async function lstmForwardAsync<P extends LstmParams>(
   opts?: LstmForwardOptions,
 ): Promise<LstmForwardResult<LstmFloat<P>, P>> {
   const { args, result } = prepareSequenceForward(x, a0, params, opts, true);
-  await native.lstmForwardAsync(...args);
+  await callNative(native.lstmForwardAsync, args);
   return result() as LstmForwardResult<LstmFloat<P>, P>;
 }
 
@@ -297,7 +297,7 @@ export function lstmCellBackward<F extends Float>(daNext: TensorLike, dcNext: Te
   const dc = tensorArgument(dcNext, 'dcNext', dtype, 'the cache', 'n_a, m', [n_a, m], origin);
   checkIntact({ daNext: da, dcNext: dc });
   const { args, dx, da0, dc0, gradients } = prepareBackward(state, da, dc, 1, false);
-  native.lstmBackward(...args);
+  callNative(native.lstmBackward, args);
   const result: LstmCellBackwardResult = { dxt: { data: dx, shape: [n_x, m] }, daPrev: da0, dcPrev: dc0, ...gradients };
   return result as LstmCellBackwardResult<F>;
 }
@@ -308,13 +308,13 @@ export function lstmCellBackward<F extends Float>(daNext: TensorLike, dcNext: Te
  */
 export function lstmBackward<F extends Float>(da: TensorLike, caches: LstmCaches<F>): LstmBackwardResult<F> {
   const { args, result } = prepareSequenceBackward(da, caches, false);
-  native.lstmBackward(...args);
+  callNative(native.lstmBackward, args);
   return result() as LstmBackwardResult<F>;
 }
 
 /** lstmBackward on the native executor's thread: the same result, without blocking the event loop. Bad input rejects. */
 export async function lstmBackwardAsync<F extends Float>(da: TensorLike, caches: LstmCaches<F>): Promise<LstmBackwardResult<F>> {
   const { args, result } = prepareSequenceBackward(da, caches, true);
-  await native.lstmBackwardAsync(...args);
+  await callNative(native.lstmBackwardAsync, args);
   return result() as LstmBackwardResult<F>;
 }

@@ -4,7 +4,7 @@
 import { writeFileAtomic } from './atomic-write';
 import { fillGlorotUniform, arrayType, type Dtype } from './init';
 import { decodeModelFile, encodeModelFile } from './model-file';
-import { native } from './native';
+import { callNative, native } from './native';
 import { Adam, optimizerState, Sgd } from './optimizers';
 
 export { Adam, Sgd };
@@ -206,7 +206,7 @@ export class CharModel {
   trainStep(batch: TrainBatch, options: TrainOptions): number {
     return this.#whileBusy(() => {
       const { args, loss, done } = this.#prepareStep(batch, options);
-      native.charModelTrainStep(...args);
+      callNative(native.charModelTrainStep, args);
       done();
       return loss[0] as number;
     });
@@ -221,7 +221,7 @@ export class CharModel {
       const parameters = this.#parameters;
       const copy = copyOf(parameters);
       args[0] = copy;
-      await native.charModelTrainStepAsync(...args);
+      await callNative(native.charModelTrainStepAsync, args);
       setValues(parameters, copy);
       done();
       return loss[0] as number;

@@ -5,6 +5,10 @@ import { type ErrorCode } from './errors';
 
 const OUT_OF_MEMORY = /not enough memory/;
 
+// Captured at load: a spread (`f(...args)`) runs the array iterator, which a caller can patch, between the facade's
+// last check and the kernel.
+const apply = Reflect.apply;
+
 function withCode(error: unknown): unknown {
   if (error instanceof Error && !('code' in error)) {
     const code: ErrorCode = OUT_OF_MEMORY.test(error.message) ? 'ERR_RNN_OUT_OF_MEMORY' : 'ERR_RNN_NATIVE';
@@ -29,7 +33,7 @@ export function withErrorCodes<T extends object>(addon: T): T {
     wrapped[name] = (...args: unknown[]): unknown => {
       let result: unknown;
       try {
-        result = f(...args);
+        result = apply(f, undefined, args);
       } catch (error) {
         rethrow(error);
       }
@@ -37,4 +41,9 @@ export function withErrorCodes<T extends object>(addon: T): T {
     };
   }
   return wrapped as T;
+}
+
+/** `f(...args)` without the (patchable) array iterator a spread runs: for the addon's calls after the last check. */
+export function callNative<A extends unknown[], R>(f: (...args: A) => R, args: A): R {
+  return apply(f, undefined, args) as R;
 }

@@ -7,6 +7,8 @@ import type { NativeAddon } from '../binding';
 import { libraryError } from './errors';
 import { withErrorCodes } from './native-errors';
 
+export { callNative } from './native-errors';
+
 const nodeGypBuild = require('node-gyp-build') as (dir: string) => unknown;
 
 function load(): NativeAddon {

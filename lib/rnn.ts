@@ -1,7 +1,7 @@
 // Vanilla RNN: one cell and whole sequences, forward and backward. A cell is a sequence of one step.
 import { Cache, makeCache, type SequenceState } from './caches';
 import type { NativeAddon } from '../binding';
-import { native } from './native';
+import { callNative, native } from './native';
 import { allocate, allocateResults, type Float, type FloatArrayConstructor, type Tensor, type TensorLike } from './tensor';
 import type { CallFloat, OnlyKeysOf, Prediction } from './typing';
 import {
@@ -179,7 +179,7 @@ export function rnnCellForward<P extends RnnParams>(
   const a0 = tensorArgument(aPrev, 'aPrev', dtype, setBy, 'n_a, m', [n_a, m], 'n_a comes from Wax, m from xt');
   checkIntact({ xt: x, aPrev: a0, ...layerTensors(layer) });
   const { args, a, y, state } = prepareForward(layer, x, a0, m, 1, false);
-  native.rnnForward(...args);
+  callNative(native.rnnForward, args);
   const result: RnnCellForwardResult = { aNext: { data: a, shape: [n_a, m] }, cache: makeCache('rnnCell', x, state) };
   if (y) result.ytPred = { data: y, shape: [n_y, m] };
   return result as RnnCellForwardResult<RnnFloat<P>, P>;
@@ -188,7 +188,7 @@ export function rnnCellForward<P extends RnnParams>(
 /** The whole sequence x (n_x, m, T) from a0 (n_a, m): hidden states a (n_a, m, T) and predictions yPred (n_y, m, T). */
 export function rnnForward<P extends RnnParams>(x: TensorLike, a0: TensorLike, params: P & OnlyKeysOf<P, RnnParams>): RnnForwardResult<RnnFloat<P>, P> {
   const { args, result } = prepareSequenceForward(x, a0, params, false);
-  native.rnnForward(...args);
+  callNative(native.rnnForward, args);
   return result() as RnnForwardResult<RnnFloat<P>, P>;
 }
 
@@ -199,7 +199,7 @@ export async function rnnForwardAsync<P extends RnnParams>(
   params: P & OnlyKeysOf<P, RnnParams>,
 ): Promise<RnnForwardResult<RnnFloat<P>, P>> {
   const { args, result } = prepareSequenceForward(x, a0, params, true);
-  await native.rnnForwardAsync(...args);
+  await callNative(native.rnnForwardAsync, args);
   return result() as RnnForwardResult<RnnFloat<P>, P>;
 }
 
@@ -210,7 +210,7 @@ export function rnnCellBackward<F extends Float>(daNext: TensorLike, cache: RnnC
   const da = tensorArgument(daNext, 'daNext', dtype, 'the cache', 'n_a, m', [n_a, m], 'n_a and m come from the cache');
   checkIntact({ daNext: da });
   const { args, dx, gradients } = prepareBackward(state, da, 1, false);
-  native.rnnBackward(...args);
+  callNative(native.rnnBackward, args);
   const { da0, ...weights } = gradients;
   const result: RnnCellBackwardResult = { dxt: { data: dx, shape: [state.n_x, m] }, daPrev: da0, ...weights };
   return result as RnnCellBackwardResult<F>;
@@ -222,13 +222,13 @@ export function rnnCellBackward<F extends Float>(daNext: TensorLike, cache: RnnC
  */
 export function rnnBackward<F extends Float>(da: TensorLike, caches: RnnCaches<F>): RnnBackwardResult<F> {
   const { args, result } = prepareSequenceBackward(da, caches, false);
-  native.rnnBackward(...args);
+  callNative(native.rnnBackward, args);
   return result() as RnnBackwardResult<F>;
 }
 
 /** rnnBackward on the native executor's thread: the same result, without blocking the event loop. Bad input rejects. */
 export async function rnnBackwardAsync<F extends Float>(da: TensorLike, caches: RnnCaches<F>): Promise<RnnBackwardResult<F>> {
   const { args, result } = prepareSequenceBackward(da, caches, true);
-  await native.rnnBackwardAsync(...args);
+  await callNative(native.rnnBackwardAsync, args);
   return result() as RnnBackwardResult<F>;
 }
