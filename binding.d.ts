@@ -61,6 +61,16 @@ export interface NativeAddon {
   setNumThreads(n: number): void;
   getNumThreads(): number;
   blasInfo(): { vendor: string; config: string; corename: string; threading: string; numThreads: number };
+  /**
+   * The scan on its own time-major layout (native/kernels/scan.h), cell 0 = RNN, 1 = LSTM; internal (tests, layers):
+   * Z (T,m,G·n_a), H, C|null (T+1,m,n_a), X (T,m,n_x), Wx (G·n_a,n_x), Wh (G·n_a,n_a), b (G·n_a), active (T)|null.
+   */
+  scanForward(Z: F, H: F, C: F | null, X: F, Wx: F, Wh: F, b: F, active: Int32Array | null, cell: number,
+    n_x: number, n_a: number, m: number, T: number): void;
+  /** dZ (Tb,m,G·n_a), dh0 (m,n_a), dc|null (m,n_a) in/out, dWh, dWx, db, dX (Tb,m,n_x); dH (Tb,m,n_a), dhLast|null; the forward's. */
+  scanBackward(dZ: F, dh0: F, dc: F | null, dWh: F, dWx: F, db: F, dX: F, dH: F, dhLast: F | null, Z: F, H: F,
+    C: F | null, X: F, Wx: F, Wh: F, active: Int32Array | null, cell: number, n_x: number, n_a: number, m: number,
+    Tb: number): void;
   /** The recurrent kernel in use (read from RNN_NATIVE_RECURRENT / RNN_NATIVE_ISA at the first call) and the team size. */
   kernelInfo(): { recurrent: 'packed' | 'blas'; isa: 'avx512' | 'avx2' | 'portable'; bestIsa: 'avx512' | 'avx2' | 'portable'; numThreads: number };
 }

@@ -23,7 +23,8 @@
         "native/binding/rnn_binding.cc",
         "native/binding/lstm_binding.cc",
         "native/binding/activations_binding.cc",
-        "native/binding/training_binding.cc"
+        "native/binding/training_binding.cc",
+        "native/binding/scan_binding.cc"
       ],
       "include_dirs": [
         "<!(node -p \"require('node-addon-api').include_dir\")",

@@ -38,6 +38,8 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
   add("getNumThreads", get_num_threads);
   add("blasInfo", blas_info);
   add("kernelInfo", kernel_info);
+  add("scanForward", scan_forward);
+  add("scanBackward", scan_backward);
   return exports;
 }
 

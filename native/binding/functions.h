@@ -28,5 +28,7 @@ Napi::Value set_num_threads(const Napi::CallbackInfo& info);
 Napi::Value get_num_threads(const Napi::CallbackInfo& info);
 Napi::Value blas_info(const Napi::CallbackInfo& info);
 Napi::Value kernel_info(const Napi::CallbackInfo& info);
+Napi::Value scan_forward(const Napi::CallbackInfo& info);
+Napi::Value scan_backward(const Napi::CallbackInfo& info);
 
 }  // namespace rnn::binding

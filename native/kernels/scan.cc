@@ -189,27 +189,32 @@ void scan_forward(const ScanForward<Real>& p) {
     }
     const int panel_count = (G * padded + plan.NR - 1) / plan.NR;
     for (int t = 0; t < p.T; ++t) {
+      const int rows = p.active != nullptr ? p.active[t] : m;  // the rows still running
       const Real* h = p.H + t * step;
       Real* C = p.C;
       Real* c_prev = C == nullptr ? nullptr : C + t * step;
       Real* c = C == nullptr ? nullptr : C + (t + 1) * step;
       Real* z = p.Z + t * m * std::size_t(gn);
       if (packed) {
-        // R (m, G·padded) = [h | x_t] (m, n_a + n_x) · [W_h | W_x][rows of this thread's units]ᵀ (x_t when fused).
+        // R (rows, G·padded) = [h | x_t] (rows, n_a + n_x) · [W_h | W_x][rows of this thread's units]ᵀ (x_t when fused).
         const Operand<Real> a{h, std::size_t(n_a), n_a, fused ? p.X + t * m * std::size_t(n_x) : nullptr,
                               std::size_t(n_x), fused ? n_x : 0};
-        packed_matmul(plan.isa, R, std::size_t(ld), a, B, m, panel_count);
-      } else {
-        // R (m, G·padded) = h (m, n_a) · W_h[rows of this thread's units]ᵀ, one GEMM per gate.
+        packed_matmul(plan.isa, R, std::size_t(ld), a, B, rows, panel_count);
+      } else if (rows > 0) {
+        // R (rows, G·padded) = h (rows, n_a) · W_h[rows of this thread's units]ᵀ, one GEMM per gate.
         for (int k = 0; k < G; ++k)
-          gemm(Op::N, Op::T, m, units, n_a, Real(1), h, n_a, p.Wh + std::size_t(k * n_a + u0) * p.ldwh, p.ldwh,
+          gemm(Op::N, Op::T, rows, units, n_a, Real(1), h, n_a, p.Wh + std::size_t(k * n_a + u0) * p.ldwh, p.ldwh,
                Real(0), R + k * padded, ld);
       }
       Real* h_next = p.H + (t + 1) * step;
       if (fused) {
-        forward_pointwise<Cell, false>(z, R, ld, padded, p.b, c_prev, c, h_next, m, n_a, u0, units, gather);
+        forward_pointwise<Cell, false>(z, R, ld, padded, p.b, c_prev, c, h_next, rows, n_a, u0, units, gather);
       } else {
-        forward_pointwise<Cell, true>(z, R, ld, padded, p.b, c_prev, c, h_next, m, n_a, u0, units, gather);
+        forward_pointwise<Cell, true>(z, R, ld, padded, p.b, c_prev, c, h_next, rows, n_a, u0, units, gather);
+      }
+      for (int i = rows; i < m; ++i) {  // finished rows: zero states (their final ones are in earlier steps)
+        std::fill(h_next + std::size_t(i) * n_a + u0, h_next + std::size_t(i) * n_a + u0 + units, Real(0));
+        if (c != nullptr) std::fill(c + std::size_t(i) * n_a + u0, c + std::size_t(i) * n_a + u0 + units, Real(0));
       }
       team_barrier();
     }
@@ -240,20 +245,31 @@ void scan_backward(const ScanBackward<Real>& p) {
       Real* gather = gathers + gather_size * tid;
       if (packed) pack_columns(B, p.Wh, std::size_t(p.ldwh), std::size_t(u0), units, gn, plan.NR);
       const int panel_count = (units + plan.NR - 1) / plan.NR;
-      std::fill(D, D + std::size_t(m) * ld, Real(0));
+      // D starts as each row's final-state gradient: a row only becomes active at its last processed step.
+      for (int i = 0; i < m; ++i) {
+        Real* d = D + std::size_t(i) * ld;
+        if (p.dh_last != nullptr) {
+          std::copy(p.dh_last + std::size_t(i) * n_a + u0, p.dh_last + std::size_t(i) * n_a + u0 + units, d);
+        } else {
+          std::fill(d, d + units, Real(0));
+        }
+      }
       for (int t = p.Tb - 1; t >= 0; --t) {
+        const int rows = p.active != nullptr ? p.active[t] : m;
         Real* dz = p.dZ + t * m * std::size_t(gn);
         const Real* C = p.C;
         backward_pointwise<Cell>(dz, p.Z + t * m * std::size_t(gn), C == nullptr ? nullptr : C + (t + 1) * step,
-                                 C == nullptr ? nullptr : C + t * step, p.dH + t * step, D, ld, p.dc, m, n_a, u0,
+                                 C == nullptr ? nullptr : C + t * step, p.dH + t * step, D, ld, p.dc, rows, n_a, u0,
                                  units, gather);
+        for (int i = rows; i < m; ++i)  // finished rows add nothing to the weight gradients
+          for (int k = 0; k < G; ++k) std::fill(dz + i * gn + k * n_a + u0, dz + i * gn + k * n_a + u0 + units, Real(0));
         team_barrier();
-        // D (m, units) = dz (m, G·n_a) · W_h[:, this thread's units]: ∂J/∂H[t] from this step's gates.
+        // D (rows, units) = dz (rows, G·n_a) · W_h[:, this thread's units]: ∂J/∂H[t] from this step's gates.
         if (packed) {
-          packed_matmul(plan.isa, D, std::size_t(ld), Operand<Real>{dz, std::size_t(gn), gn, nullptr, 0, 0}, B, m,
+          packed_matmul(plan.isa, D, std::size_t(ld), Operand<Real>{dz, std::size_t(gn), gn, nullptr, 0, 0}, B, rows,
                         panel_count);
-        } else {
-          gemm(Op::N, Op::N, m, units, gn, Real(1), dz, gn, p.Wh + u0, p.ldwh, Real(0), D, ld);
+        } else if (rows > 0) {
+          gemm(Op::N, Op::N, rows, units, gn, Real(1), dz, gn, p.Wh + u0, p.ldwh, Real(0), D, ld);
         }
       }
       for (int i = 0; i < m; ++i) std::copy(D + std::size_t(i) * ld, D + std::size_t(i) * ld + units, p.dh0 + i * n_a + u0);

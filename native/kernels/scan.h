@@ -13,6 +13,12 @@ namespace rnn {
 // cell state); X (T, m, n_x), or null when Z already holds the input projection (the character model gathers it);
 // Wx (G·n_a, n_x) with leading dimension ldwx; Wh (G·n_a, n_a) with ldwh; b (G·n_a).
 // Writes Z = the activated gates (what Cell::forward leaves: for the RNN, Z may be H + m·n_a), H[1..T], C[1..T].
+//
+// Variable lengths and directions (LAYERS.md §2) are a layout the caller prepares: rows sorted by decreasing length,
+// each row's steps in the order its direction processes them (X[s] row i is that row's s-th processed input, zero
+// past its length), and `active` (T) the number of rows still running at each step, non-increasing (null: m at
+// every step). At step s only rows [0, active[s]) are computed; the other rows of H[s + 1] and C[s + 1] are zero,
+// so a row's final state is H[length][row].
 template <typename Real>
 struct ScanForward {
   Real* Z;
@@ -24,13 +30,16 @@ struct ScanForward {
   const Real* b;
   int ldwx, ldwh;
   int n_x, n_a, m, T;
+  const int* active = nullptr;
 };
 
 // Shapes: dH (Tb, m, n_a), Tb ≤ T, the upstream gradient of H[1..Tb]; Z, H, C, X, Wx, Wh as the forward pass read
 // and left them (X null: no dWx); dc (m, n_a) ∂J/∂C[Tb] on entry and ∂J/∂C[0] on return (null without cell state).
 // Writes dZ (Tb, m, G·n_a), the gradients of the gate pre-activations; dh0 (m, n_a) = ∂J/∂H[0]; dWh (G·n_a, n_a)
 // with leading dimension lddwh; dWx (G·n_a, n_x) with lddwx unless X is null; db (G·n_a); dX (Tb, m, n_x) unless
-// null.
+// null. With `active` (the forward pass's), step s computes rows [0, active[s]) only and leaves dZ and dX zero on the
+// others; dh_last (m, n_a), or null for zero, is the gradient of each row's final state, which enters at the row's
+// last processed step (dc likewise for the cell state), and dh0 is ∂J/∂H[0] (dh_last itself for a row of length 0).
 template <typename Real>
 struct ScanBackward {
   Real* dZ;
@@ -49,6 +58,8 @@ struct ScanBackward {
   const Real* Wh;
   int ldwx, ldwh, lddwx, lddwh;
   int n_x, n_a, m, Tb;
+  const int* active = nullptr;
+  const Real* dh_last = nullptr;
 };
 
 template <typename Cell, typename Real>
