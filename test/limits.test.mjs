@@ -193,12 +193,12 @@ test('a native workspace that does not fit is a clear Error (sync and async), an
     console.log('    skipped: needs `ulimit -v` (Linux)');
     return;
   }
-  const runs = [];
-  for (const fn of ['rnnBackward', 'lstmBackward']) {
+  // Each function's unlimited run, then its limited one; the two functions side by side.
+  const runs = await Promise.all(['rnnBackward', 'lstmBackward'].map(async (fn) => {
     const { stages: { expected } } = await memoryChild(fn, false);
     assert.ok(expected?.fingerprint, `${fn}: the run without the limit gave no results`);
-    runs.push([fn, await memoryChild(fn, true, expected.fingerprint)]);
-  }
+    return [fn, await memoryChild(fn, true, expected.fingerprint)];
+  }));
   for (const [fn, { status, signal, stages, stderr }] of runs) {
     if (!stages.filled) {
       console.log(`    ${fn}: skipped, the child could not set up under the limit (${signal ?? `exit ${status}`}): ${stderr.split('\n')[0]}`);
