@@ -81,6 +81,4 @@ void* Scratch::take_bytes(std::size_t bytes) {
   return p;
 }
 
-std::size_t scratch_capacity() { return arena().capacity; }
-
 }  // namespace rnn

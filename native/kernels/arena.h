@@ -26,7 +26,4 @@ class Scratch {
   std::size_t mark_;
 };
 
-// Bytes the arena holds now (for tests and benchmarks).
-std::size_t scratch_capacity();
-
 }  // namespace rnn

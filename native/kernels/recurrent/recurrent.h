@@ -31,10 +31,6 @@ template <typename Real>
 constexpr int panel_width(Isa isa) {
   return int((isa == Isa::Avx512 ? 128 : isa == Isa::Avx2 ? 64 : 32) / sizeof(Real));
 }
-template <typename Real>
-constexpr int vector_lanes(Isa isa) {
-  return panel_width<Real>(isa) / 2;
-}
 
 // Two row-major blocks side by side, [A1 | A2] (rows, K1 + K2), with leading dimensions lda1, lda2; K2 = 0: A1 alone.
 // The forward pass multiplies [h | x_t] by [W_h | W_x]: the state and the step's input, the recurrent and the input
