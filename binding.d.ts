@@ -71,6 +71,26 @@ export interface NativeAddon {
   scanBackward(dZ: F, dh0: F, dc: F | null, dWh: F, dWx: F, db: F, dX: F, dH: F, dhLast: F | null, Z: F, H: F,
     C: F | null, X: F, Wx: F, Wh: F, active: Int32Array | null, cell: number, n_x: number, n_a: number, m: number,
     Tb: number): void;
+  /**
+   * The recurrent layers' layouts (native/kernels/layers.h), cell 0 LSTM, 1 GRU, 2 RNN tanh, 3 RNN relu: the flat
+   * parameter vector's length, the tape's length for a batch of m sequences of T steps, and the offsets of each
+   * (layer, direction)'s weight_ih, weight_hh, bias_ih, bias_hh, four per (layer, direction) in order.
+   */
+  layerLayout(cell: number, L: number, D: number, I: number, H: number, m: number, T: number): { parameters: number; tape: number; offsets: number[] };
+  /** x (T,m,I) or (m,T,I); lengths (m)|null; h0, c0 (L·D,m,H)|null; masks (L−1,T,m,D·H)|null; y like x with D·H; hN, cN (L·D,m,H). */
+  layerForward(params: F, x: F, lengths: Int32Array | null, h0: F | null, c0: F | null, masks: F | null, y: F, hN: F,
+    cN: F | null, tape: F | null, cell: number, L: number, D: number, I: number, H: number, m: number, T: number,
+    batchMajor: boolean): void;
+  layerForwardAsync(params: F, x: F, lengths: Int32Array | null, h0: F | null, c0: F | null, masks: F | null, y: F,
+    hN: F, cN: F | null, tape: F | null, cell: number, L: number, D: number, I: number, H: number, m: number,
+    T: number, batchMajor: boolean): Promise<void>;
+  /** The forward's params, tape, lengths, masks; dy like y | null; dhN, dcN | null; writes dx, dh0, dc0 | null, grads. */
+  layerBackward(params: F, tape: F, lengths: Int32Array | null, masks: F | null, dy: F | null, dhN: F | null,
+    dcN: F | null, dx: F, dh0: F, dc0: F | null, grads: F, cell: number, L: number, D: number, I: number, H: number,
+    m: number, T: number, batchMajor: boolean): void;
+  layerBackwardAsync(params: F, tape: F, lengths: Int32Array | null, masks: F | null, dy: F | null, dhN: F | null,
+    dcN: F | null, dx: F, dh0: F, dc0: F | null, grads: F, cell: number, L: number, D: number, I: number, H: number,
+    m: number, T: number, batchMajor: boolean): Promise<void>;
   /** The recurrent kernel in use (read from RNN_NATIVE_RECURRENT / RNN_NATIVE_ISA at the first call) and the team size. */
   kernelInfo(): { recurrent: 'packed' | 'blas'; isa: 'avx512' | 'avx2' | 'portable'; bestIsa: 'avx512' | 'avx2' | 'portable'; numThreads: number };
 }

@@ -11,6 +11,7 @@
         "native/kernels/recurrent/microkernel_avx2.cc",
         "native/kernels/recurrent/microkernel_portable.cc",
         "native/kernels/scan.cc",
+        "native/kernels/layers.cc",
         "native/kernels/prediction.cc",
         "native/kernels/rnn.cc",
         "native/kernels/lstm.cc",
@@ -24,7 +25,8 @@
         "native/binding/lstm_binding.cc",
         "native/binding/activations_binding.cc",
         "native/binding/training_binding.cc",
-        "native/binding/scan_binding.cc"
+        "native/binding/scan_binding.cc",
+        "native/binding/layer_binding.cc"
       ],
       "include_dirs": [
         "<!(node -p \"require('node-addon-api').include_dir\")",

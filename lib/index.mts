@@ -31,5 +31,9 @@ export {
   clipByValue,
   globalNorm,
   CharModel,
+  Gru,
+  Lstm,
+  Rnn,
+  Tape,
 } from './index.js';
 export type * from './index.js';

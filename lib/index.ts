@@ -38,5 +38,23 @@ export type { AdamOptions, SgdOptions, TensorDict } from './optimizers';
 export { Adam, Sgd, clipByGlobalNorm, clipByValue, globalNorm } from './optimizers';
 export type { CellKind, CharModelOptions, SampleOptions, TrainBatch, TrainOptions } from './model';
 export { CharModel } from './model';
+export type {
+  BackwardOptions,
+  BackwardResult,
+  ForwardOptions,
+  ForwardResult,
+  GruOptions,
+  LayerDtype,
+  LayerFloat,
+  Layout,
+  Lengths,
+  LstmBackwardOptions as LstmLayerBackwardOptions,
+  LstmBackwardResult as LstmLayerBackwardResult,
+  LstmForwardOptions as LstmLayerForwardOptions,
+  LstmForwardResult as LstmLayerForwardResult,
+  RecurrentOptions,
+  RnnOptions,
+} from './recurrent-layers';
+export { Gru, Lstm, Rnn, Tape } from './recurrent-layers';
 export type { ErrorCode, RnnError } from './errors';
 export type { ArgumentFloat, CallFloat, DtypeFloat, OnlyKeysOf, OptionsDtype, Prediction, TensorFloat } from './typing';

@@ -40,6 +40,11 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
   add("kernelInfo", kernel_info);
   add("scanForward", scan_forward);
   add("scanBackward", scan_backward);
+  add("layerLayout", layer_layout);
+  add("layerForward", layer_forward);
+  add("layerForwardAsync", layer_forward_async);
+  add("layerBackward", layer_backward);
+  add("layerBackwardAsync", layer_backward_async);
   return exports;
 }
 

@@ -30,5 +30,10 @@ Napi::Value blas_info(const Napi::CallbackInfo& info);
 Napi::Value kernel_info(const Napi::CallbackInfo& info);
 Napi::Value scan_forward(const Napi::CallbackInfo& info);
 Napi::Value scan_backward(const Napi::CallbackInfo& info);
+Napi::Value layer_layout(const Napi::CallbackInfo& info);
+Napi::Value layer_forward(const Napi::CallbackInfo& info);
+Napi::Value layer_forward_async(const Napi::CallbackInfo& info);
+Napi::Value layer_backward(const Napi::CallbackInfo& info);
+Napi::Value layer_backward_async(const Napi::CallbackInfo& info);
 
 }  // namespace rnn::binding

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "arena.h"
+#include "cells/gru.h"
 #include "cells/lstm.h"
 #include "cells/rnn.h"
 #include "fast_math.h"
@@ -58,10 +59,12 @@ struct Plan {
   }
 };
 
-// Values of gather scratch a thread needs per (example, unit): forward z, r and b of every gate and c_prev, c, h;
-// backward dz and g of every gate and c, c_prev, dh, D, dc.
-constexpr std::size_t forward_gather_values(int gates) { return 3 * std::size_t(gates) + 3; }
-constexpr std::size_t backward_gather_values(int gates) { return 2 * std::size_t(gates) + 5; }
+// Values of gather scratch a thread needs per (example, unit): forward z and b of every block, r of every gate, and
+// h_prev, c_prev, c, h; backward dz and g of every block and c, c_prev, h_prev, dh, D, dc, direct.
+template <typename Cell>
+constexpr std::size_t forward_gather_values() { return 2 * std::size_t(Cell::blocks) + Cell::gates + 4; }
+template <typename Cell>
+constexpr std::size_t backward_gather_values() { return 2 * std::size_t(Cell::blocks) + 7; }
 
 // dst[i·units + u] = src[i·ld + u] over m rows (gather), or the reverse (scatter).
 template <typename Real>
@@ -73,79 +76,107 @@ inline void scatter_rows(Real* dst, std::size_t ld, const Real* src, int m, int 
   for (int i = 0; i < m; ++i) std::copy(src + std::size_t(i) * units, src + std::size_t(i + 1) * units, dst + i * ld);
 }
 
-// Shapes: one step, rows 0..m-1, this thread's units [u0, u0 + units). Z, the step's (m, G·n_a) gates, holding the
-// input projection when kAddZ; R (m, ldr) the thread's products, gate k at column k·padded; c_prev, c, h (m, n_a)
-// or c null; scratch: forward_gather_values(G)·m·units values when units < kGatherBelowUnits.
+// Shapes: one step, rows 0..m-1, this thread's units [u0, u0 + units). Z, the step's (m, blocks·n_a) gates, holding
+// the input projection of the G gates when kAddZ; R (m, ldr) the thread's products, gate k at column k·padded; b
+// (blocks·n_a); h_prev, c_prev, c, h (m, n_a) or c null; scratch: forward_gather_values<Cell>()·m·units values when
+// units < kGatherBelowUnits.
 template <typename Cell, bool kAddZ, typename Real>
-RNN_VECTORIZED void forward_pointwise(Real* Z, const Real* R, int ldr, int padded, const Real* b, const Real* c_prev,
-                                      Real* c, Real* h, int m, int n_a, int u0, int units, Real* scratch) {
-  constexpr int G = Cell::gates;
-  const std::size_t gn = std::size_t(G) * n_a;
+RNN_VECTORIZED void forward_pointwise(Real* Z, const Real* R, int ldr, int padded, const Real* b, const Real* h_prev,
+                                      const Real* c_prev, Real* c, Real* h, int m, int n_a, int u0, int units,
+                                      Real* scratch) {
+  constexpr int G = Cell::gates, B = Cell::blocks;
+  const std::size_t zn = std::size_t(B) * n_a;
   if (units >= kGatherBelowUnits || m == 1) {
     for (int i = 0; i < m; ++i) {
       const std::size_t row = std::size_t(i) * n_a + u0;
-      Cell::template forward<kAddZ>(Z + i * gn + u0, std::size_t(n_a), R + std::size_t(i) * ldr, std::size_t(padded),
-                                    b + u0, std::size_t(n_a), c == nullptr ? nullptr : c_prev + row,
+      Cell::template forward<kAddZ>(Z + i * zn + u0, std::size_t(n_a), R + std::size_t(i) * ldr, std::size_t(padded),
+                                    b + u0, std::size_t(n_a), h_prev + row, c == nullptr ? nullptr : c_prev + row,
                                     c == nullptr ? nullptr : c + row, h + row, units);
     }
     return;
   }
   const std::size_t n = std::size_t(m) * units;
-  Real* z = scratch;  // gate k of the block at z + k·n, likewise r and the bias bb
-  Real* r = z + G * n;
+  Real* z = scratch;  // block k of the block of units at z + k·n, likewise r (gates) and the bias bb
+  Real* r = z + B * n;
   Real* bb = r + G * n;
-  Real* cp = bb + G * n;
+  Real* hp = bb + B * n;
+  Real* cp = hp + n;
   Real* cn = cp + n;
   Real* hn = cn + n;
   for (int k = 0; k < G; ++k) {
-    if (kAddZ) gather_rows(z + k * n, Z + k * n_a + u0, gn, m, units);
+    if (kAddZ) gather_rows(z + k * n, Z + k * n_a + u0, zn, m, units);
     gather_rows(r + k * n, R + k * padded, std::size_t(ldr), m, units);
-    gather_rows(bb + k * n, b + k * n_a + u0, 0, m, units);
   }
+  for (int k = 0; k < B; ++k) gather_rows(bb + k * n, b + k * n_a + u0, 0, m, units);
+  gather_rows(hp, h_prev + u0, std::size_t(n_a), m, units);
   if (c != nullptr) gather_rows(cp, c_prev + u0, std::size_t(n_a), m, units);
-  Cell::template forward<kAddZ>(z, n, r, n, bb, n, cp, cn, hn, int(n));
-  for (int k = 0; k < G; ++k) scatter_rows(Z + k * n_a + u0, gn, z + k * n, m, units);
+  Cell::template forward<kAddZ>(z, n, r, n, bb, n, hp, cp, cn, hn, int(n));
+  for (int k = 0; k < B; ++k) scatter_rows(Z + k * n_a + u0, zn, z + k * n, m, units);
   if (c != nullptr) scatter_rows(c + u0, std::size_t(n_a), cn, m, units);
   scatter_rows(h + u0, std::size_t(n_a), hn, m, units);
 }
 
-// Shapes: one step; dZ, Z (m, G·n_a); c, c_prev, dH, dc (m, n_a) or c, dc null; D (m, ldd) the thread's gradient
-// carried from step t + 1, units from column 0; scratch: backward_gather_values(G)·m·units values when units <
-// kGatherBelowUnits.
+// Shapes: one step; dZ, Z (m, blocks·n_a); c, c_prev, dH, dc (m, n_a) or c, dc null; h_prev (m, n_a); D (m, ldd)
+// the thread's gradient carried from step t + 1, units from column 0; E (m, ldd) the direct gradient of h_prev,
+// written for a cell with direct_state_gradient (else null); scratch: backward_gather_values<Cell>()·m·units values
+// when units < kGatherBelowUnits.
 template <typename Cell, typename Real>
-RNN_VECTORIZED void backward_pointwise(Real* dZ, const Real* Z, const Real* c, const Real* c_prev, const Real* dH,
-                                       const Real* D, int ldd, Real* dc, int m, int n_a, int u0, int units,
-                                       Real* scratch) {
-  constexpr int G = Cell::gates;
-  const std::size_t gn = std::size_t(G) * n_a;
+RNN_VECTORIZED void backward_pointwise(Real* dZ, const Real* Z, const Real* c, const Real* c_prev,
+                                       const Real* h_prev, const Real* dH, const Real* D, Real* E, int ldd, Real* dc,
+                                       int m, int n_a, int u0, int units, Real* scratch) {
+  constexpr int B = Cell::blocks;
+  const std::size_t zn = std::size_t(B) * n_a;
   if (units >= kGatherBelowUnits || m == 1) {
     for (int i = 0; i < m; ++i) {
       const std::size_t row = std::size_t(i) * n_a + u0;
-      Cell::backward(dZ + i * gn + u0, Z + i * gn + u0, std::size_t(n_a), c == nullptr ? nullptr : c + row,
-                     c == nullptr ? nullptr : c_prev + row, dH + row, D + std::size_t(i) * ldd,
-                     dc == nullptr ? nullptr : dc + row, units);
+      Cell::backward(dZ + i * zn + u0, Z + i * zn + u0, std::size_t(n_a), c == nullptr ? nullptr : c + row,
+                     c == nullptr ? nullptr : c_prev + row, h_prev + row, dH + row, D + std::size_t(i) * ldd,
+                     dc == nullptr ? nullptr : dc + row, E == nullptr ? nullptr : E + std::size_t(i) * ldd, units);
     }
     return;
   }
   const std::size_t n = std::size_t(m) * units;
-  Real* dz = scratch;  // gate k of the block at dz + k·n, likewise g
-  Real* g = dz + G * n;
-  Real* cn = g + G * n;
+  Real* dz = scratch;  // block k of the block of units at dz + k·n, likewise g
+  Real* g = dz + B * n;
+  Real* cn = g + B * n;
   Real* cp = cn + n;
-  Real* dh = cp + n;
+  Real* hp = cp + n;
+  Real* dh = hp + n;
   Real* carried = dh + n;
   Real* dcb = carried + n;
-  for (int k = 0; k < G; ++k) gather_rows(g + k * n, Z + k * n_a + u0, gn, m, units);
+  Real* direct = dcb + n;
+  for (int k = 0; k < B; ++k) gather_rows(g + k * n, Z + k * n_a + u0, zn, m, units);
   if (c != nullptr) {
     gather_rows(cn, c + u0, std::size_t(n_a), m, units);
     gather_rows(cp, c_prev + u0, std::size_t(n_a), m, units);
     gather_rows(dcb, dc + u0, std::size_t(n_a), m, units);
   }
+  gather_rows(hp, h_prev + u0, std::size_t(n_a), m, units);
   gather_rows(dh, dH + u0, std::size_t(n_a), m, units);
   gather_rows(carried, D, std::size_t(ldd), m, units);
-  Cell::backward(dz, g, n, cn, cp, dh, carried, dcb, int(n));
-  for (int k = 0; k < G; ++k) scatter_rows(dZ + k * n_a + u0, gn, dz + k * n, m, units);
+  Cell::backward(dz, g, n, cn, cp, hp, dh, carried, dcb, direct, int(n));
+  for (int k = 0; k < B; ++k) scatter_rows(dZ + k * n_a + u0, zn, dz + k * n, m, units);
   if (c != nullptr) scatter_rows(dc + u0, std::size_t(n_a), dcb, m, units);
+  if (E != nullptr) scatter_rows(E, std::size_t(ldd), direct, m, units);
+}
+
+// Calls f(k0, k1, b0) for each run of gates [k0, k1) whose input-side gradients are the contiguous dZ blocks
+// [b0, b0 + k1 - k0): the products with W_x's rows of those gates.
+template <typename Cell, typename F>
+void for_input_runs(F&& f) {
+  for (int k0 = 0; k0 < Cell::gates;) {
+    int k1 = k0 + 1;
+    while (k1 < Cell::gates && Cell::input_block(k1) == Cell::input_block(k0) + (k1 - k0)) ++k1;
+    f(k0, k1, Cell::input_block(k0));
+    k0 = k1;
+  }
+}
+
+template <typename Cell>
+constexpr bool recurrent_blocks_in_order() {
+  for (int k = 0; k < Cell::gates; ++k)
+    if (Cell::recurrent_block(k) != k) return false;
+  return true;
 }
 
 }  // namespace
@@ -153,26 +184,27 @@ RNN_VECTORIZED void backward_pointwise(Real* dZ, const Real* Z, const Real* c, c
 template <typename Cell, typename Real>
 void scan_forward(const ScanForward<Real>& p) {
   constexpr int G = Cell::gates;
-  const int n_a = p.n_a, n_x = p.n_x, m = p.m, gn = G * n_a;
+  const int n_a = p.n_a, n_x = p.n_x, m = p.m, gn = G * n_a, zn = Cell::blocks * n_a;
   const std::size_t step = std::size_t(m) * n_a;
-  // The packed kernel multiplies [h | x_t] by [W_h | W_x] in one product per step (fused); the BLAS path, and the
-  // character model (whose input projection is a gather already in Z), project all inputs before the loop.
-  const bool fused = kernel_config().path == RecurrentPath::Packed && p.X != nullptr;
+  // The packed kernel multiplies [h | x_t] by [W_h | W_x] in one product per step (fused); the BLAS path, the
+  // character model (whose input projection is a gather already in Z), and a cell that keeps the two apart, project
+  // all inputs before the loop.
+  const bool fused = kernel_config().path == RecurrentPath::Packed && p.X != nullptr && Cell::fusable;
   const int K = n_a + (fused ? n_x : 0);
   const Plan plan(G, n_a, m, K, sizeof(Real));
   const bool packed = plan.path == RecurrentPath::Packed;
   const int ld = plan.forward_ld();
   const std::size_t panel_size = packed ? std::size_t(ld) * K : 0;
 
-  // Input projection of every step at once: Z (T·m, G·n_a) = X (T·m, n_x) · Wxᵀ.
+  // Input projection of every step at once: Z[:, gates] (T·m, G·n_a) = X (T·m, n_x) · Wxᵀ.
   if (p.X != nullptr && !fused)
-    parallel_gemm(Op::N, Op::T, p.T * m, gn, n_x, Real(1), p.X, n_x, p.Wx, p.ldwx, Real(0), p.Z, gn);
+    parallel_gemm(Op::N, Op::T, p.T * m, gn, n_x, Real(1), p.X, n_x, p.Wx, p.ldwx, Real(0), p.Z, zn);
 
   Scratch scratch;
   Real* panels = scratch.take<Real>(panel_size * plan.threads);
   Real* products = scratch.take<Real>(std::size_t(m) * ld * plan.threads);
   int* row_of = scratch.take<int>(std::size_t(ld) * plan.threads);
-  const std::size_t gather_size = plan.gather_size(forward_gather_values(G), m);
+  const std::size_t gather_size = plan.gather_size(forward_gather_values<Cell>(), m);
   Real* gathers = scratch.take<Real>(gather_size * plan.threads);
   team_run(plan.threads, [&](int tid) {
     const Share s = plan.units(tid);
@@ -194,7 +226,7 @@ void scan_forward(const ScanForward<Real>& p) {
       Real* C = p.C;
       Real* c_prev = C == nullptr ? nullptr : C + t * step;
       Real* c = C == nullptr ? nullptr : C + (t + 1) * step;
-      Real* z = p.Z + t * m * std::size_t(gn);
+      Real* z = p.Z + t * m * std::size_t(zn);
       if (packed) {
         // R (rows, G·padded) = [h | x_t] (rows, n_a + n_x) · [W_h | W_x][rows of this thread's units]ᵀ (x_t when fused).
         const Operand<Real> a{h, std::size_t(n_a), n_a, fused ? p.X + t * m * std::size_t(n_x) : nullptr,
@@ -207,10 +239,14 @@ void scan_forward(const ScanForward<Real>& p) {
                Real(0), R + k * padded, ld);
       }
       Real* h_next = p.H + (t + 1) * step;
-      if (fused) {
-        forward_pointwise<Cell, false>(z, R, ld, padded, p.b, c_prev, c, h_next, rows, n_a, u0, units, gather);
+      if constexpr (Cell::fusable) {
+        if (fused) {
+          forward_pointwise<Cell, false>(z, R, ld, padded, p.b, h, c_prev, c, h_next, rows, n_a, u0, units, gather);
+        } else {
+          forward_pointwise<Cell, true>(z, R, ld, padded, p.b, h, c_prev, c, h_next, rows, n_a, u0, units, gather);
+        }
       } else {
-        forward_pointwise<Cell, true>(z, R, ld, padded, p.b, c_prev, c, h_next, rows, n_a, u0, units, gather);
+        forward_pointwise<Cell, true>(z, R, ld, padded, p.b, h, c_prev, c, h_next, rows, n_a, u0, units, gather);
       }
       for (int i = rows; i < m; ++i) {  // finished rows: zero states (their final ones are in earlier steps)
         std::fill(h_next + std::size_t(i) * n_a + u0, h_next + std::size_t(i) * n_a + u0 + units, Real(0));
@@ -224,7 +260,8 @@ void scan_forward(const ScanForward<Real>& p) {
 template <typename Cell, typename Real>
 void scan_backward(const ScanBackward<Real>& p) {
   constexpr int G = Cell::gates;
-  const int n_a = p.n_a, m = p.m, gn = G * n_a;
+  static_assert(recurrent_blocks_in_order<Cell>(), "W_h's gradients must be dZ's first G blocks");
+  const int n_a = p.n_a, n_x = p.n_x, m = p.m, gn = G * n_a, zn = Cell::blocks * n_a;
   const std::size_t step = std::size_t(m) * n_a, rows = std::size_t(p.Tb) * m;
   const Plan plan(G, n_a, m, n_a, sizeof(Real));
   const bool packed = plan.path == RecurrentPath::Packed;
@@ -235,13 +272,15 @@ void scan_backward(const ScanBackward<Real>& p) {
     Scratch scratch;
     Real* panels = scratch.take<Real>(panel_size * plan.threads);
     Real* carried = scratch.take<Real>(std::size_t(m) * ld * plan.threads);
-    const std::size_t gather_size = plan.gather_size(backward_gather_values(G), m);
+    Real* directs = Cell::direct_state_gradient ? scratch.take<Real>(std::size_t(m) * ld * plan.threads) : nullptr;
+    const std::size_t gather_size = plan.gather_size(backward_gather_values<Cell>(), m);
     Real* gathers = scratch.take<Real>(gather_size * plan.threads);
     team_run(plan.threads, [&](int tid) {
       const Share s = plan.units(tid);
       const int u0 = int(s.begin), units = int(s.end - s.begin);
       Real* B = panels + panel_size * tid;
       Real* D = carried + std::size_t(m) * ld * tid;
+      Real* E = directs == nullptr ? nullptr : directs + std::size_t(m) * ld * tid;
       Real* gather = gathers + gather_size * tid;
       if (packed) pack_columns(B, p.Wh, std::size_t(p.ldwh), std::size_t(u0), units, gn, plan.NR);
       const int panel_count = (units + plan.NR - 1) / plan.NR;
@@ -256,41 +295,55 @@ void scan_backward(const ScanBackward<Real>& p) {
       }
       for (int t = p.Tb - 1; t >= 0; --t) {
         const int rows = p.active != nullptr ? p.active[t] : m;
-        Real* dz = p.dZ + t * m * std::size_t(gn);
+        Real* dz = p.dZ + t * m * std::size_t(zn);
         const Real* C = p.C;
-        backward_pointwise<Cell>(dz, p.Z + t * m * std::size_t(gn), C == nullptr ? nullptr : C + (t + 1) * step,
-                                 C == nullptr ? nullptr : C + t * step, p.dH + t * step, D, ld, p.dc, rows, n_a, u0,
-                                 units, gather);
+        backward_pointwise<Cell>(dz, p.Z + t * m * std::size_t(zn), C == nullptr ? nullptr : C + (t + 1) * step,
+                                 C == nullptr ? nullptr : C + t * step, p.H + t * step, p.dH + t * step, D, E, ld,
+                                 p.dc, rows, n_a, u0, units, gather);
         for (int i = rows; i < m; ++i)  // finished rows add nothing to the weight gradients
-          for (int k = 0; k < G; ++k) std::fill(dz + i * gn + k * n_a + u0, dz + i * gn + k * n_a + u0 + units, Real(0));
+          for (int k = 0; k < Cell::blocks; ++k)
+            std::fill(dz + i * zn + k * n_a + u0, dz + i * zn + k * n_a + u0 + units, Real(0));
         team_barrier();
-        // D (rows, units) = dz (rows, G·n_a) · W_h[:, this thread's units]: ∂J/∂H[t] from this step's gates.
+        // D (rows, units) = dz[:, gates] (rows, G·n_a) · W_h[:, this thread's units]: ∂J/∂H[t] through W_h, plus the
+        // direct part E the cell left.
         if (packed) {
-          packed_matmul(plan.isa, D, std::size_t(ld), Operand<Real>{dz, std::size_t(gn), gn, nullptr, 0, 0}, B, rows,
+          packed_matmul(plan.isa, D, std::size_t(ld), Operand<Real>{dz, std::size_t(zn), gn, nullptr, 0, 0}, B, rows,
                         panel_count);
         } else if (rows > 0) {
-          gemm(Op::N, Op::N, rows, units, gn, Real(1), dz, gn, p.Wh + u0, p.ldwh, Real(0), D, ld);
+          gemm(Op::N, Op::N, rows, units, gn, Real(1), dz, zn, p.Wh + u0, p.ldwh, Real(0), D, ld);
         }
+        if (E != nullptr)
+          for (int i = 0; i < rows; ++i)
+            for (int u = 0; u < units; ++u) D[std::size_t(i) * ld + u] += E[std::size_t(i) * ld + u];
       }
       for (int i = 0; i < m; ++i) std::copy(D + std::size_t(i) * ld, D + std::size_t(i) * ld + units, p.dh0 + i * n_a + u0);
     });
   }
-  // Weight gradients over all steps at once: dWh = dZᵀ H[0..Tb-1], dWx = dZᵀ X, db = Σ rows of dZ; then dX = dZ · Wx.
-  parallel_gemm(Op::T, Op::N, gn, n_a, int(rows), Real(1), p.dZ, gn, p.H, n_a, Real(0), p.dWh, p.lddwh);
+  // Weight gradients over all steps at once: dWh = dZ[:, gates]ᵀ H[0..Tb-1], dWx = dZ[:, input blocks]ᵀ X, db = Σ
+  // rows of dZ; then dX = dZ[:, input blocks] · Wx.
+  parallel_gemm(Op::T, Op::N, gn, n_a, int(rows), Real(1), p.dZ, zn, p.H, n_a, Real(0), p.dWh, p.lddwh);
   if (p.X != nullptr)
-    parallel_gemm(Op::T, Op::N, gn, p.n_x, int(rows), Real(1), p.dZ, gn, p.X, p.n_x, Real(0), p.dWx, p.lddwx);
-  column_sums(p.db, p.dZ, rows, std::size_t(gn));
+    for_input_runs<Cell>([&](int k0, int k1, int b0) {
+      parallel_gemm(Op::T, Op::N, (k1 - k0) * n_a, n_x, int(rows), Real(1), p.dZ + b0 * n_a, zn, p.X, n_x, Real(0),
+                    p.dWx + std::size_t(k0) * n_a * p.lddwx, p.lddwx);
+    });
+  column_sums(p.db, p.dZ, rows, std::size_t(zn));
   if (p.dX != nullptr)
-    parallel_gemm(Op::N, Op::N, int(rows), p.n_x, gn, Real(1), p.dZ, gn, p.Wx, p.ldwx, Real(0), p.dX, p.n_x);
+    for_input_runs<Cell>([&](int k0, int k1, int b0) {
+      parallel_gemm(Op::N, Op::N, int(rows), n_x, (k1 - k0) * n_a, Real(1), p.dZ + b0 * n_a, zn,
+                    p.Wx + std::size_t(k0) * n_a * p.ldwx, p.ldwx, Real(k0 == 0 ? 0 : 1), p.dX, n_x);
+    });
 }
 
-template void scan_forward<LstmCell, float>(const ScanForward<float>&);
-template void scan_forward<LstmCell, double>(const ScanForward<double>&);
-template void scan_forward<RnnCell, float>(const ScanForward<float>&);
-template void scan_forward<RnnCell, double>(const ScanForward<double>&);
-template void scan_backward<LstmCell, float>(const ScanBackward<float>&);
-template void scan_backward<LstmCell, double>(const ScanBackward<double>&);
-template void scan_backward<RnnCell, float>(const ScanBackward<float>&);
-template void scan_backward<RnnCell, double>(const ScanBackward<double>&);
+#define RNN_SCAN_INSTANCES(Cell)                                            \
+  template void scan_forward<Cell, float>(const ScanForward<float>&);       \
+  template void scan_forward<Cell, double>(const ScanForward<double>&);     \
+  template void scan_backward<Cell, float>(const ScanBackward<float>&);     \
+  template void scan_backward<Cell, double>(const ScanBackward<double>&);
+RNN_SCAN_INSTANCES(LstmCell)
+RNN_SCAN_INSTANCES(TorchLstmCell)
+RNN_SCAN_INSTANCES(RnnCell)
+RNN_SCAN_INSTANCES(ReluRnnCell)
+RNN_SCAN_INSTANCES(GruCell)
 
 }  // namespace rnn

@@ -1,0 +1,507 @@
+// The recurrent layers of LAYERS.md §1–2 — Lstm, Gru, Rnn — stacked, one or two directions, variable lengths,
+// time-major or batch-major data, on PyTorch's parameter names and shapes. This file checks and converts; the
+// native code (native/kernels/layers.h) owns the parameter and tape layouts and every computation.
+import { native, callNative } from './native';
+import { libraryError } from './errors';
+import { RandomState } from './random';
+import { allocateResults, type Float, type FloatArrayConstructor, type Tensor, type TensorLike } from './tensor';
+import {
+  checkIndexable, checkIntact, checkMemory, checkOptions, checkShapeIs, describe, lengthOf, positiveInteger, toTensor, typedArrayKind,
+} from './validate';
+
+/** `'time-major'`: x (T, m, I), as PyTorch by default and ONNX; `'batch-major'`: x (m, T, I), as PyTorch's `batch_first`, Keras and tfjs. */
+export type Layout = 'time-major' | 'batch-major';
+/** The dtype of a layer: every tensor it takes and returns. */
+export type LayerDtype = 'float32' | 'float64';
+/** The typed array of a layer dtype. */
+export type LayerFloat<D> = [D] extends ['float64'] ? Float64Array : Float32Array;
+
+/** What every recurrent layer is built from. */
+export interface RecurrentOptions<D extends LayerDtype = LayerDtype> {
+  /** I: the features of each step of x. */
+  inputSize: number;
+  /** H: the units of each direction of each layer. */
+  hiddenSize: number;
+  /** L, default 1: layer k > 0 reads layer k − 1's output. */
+  numLayers?: number;
+  /** Default false: a reverse direction too, y = [forward | reverse] on the last axis. */
+  bidirectional?: boolean;
+  /** Default 'time-major'. */
+  layout?: Layout;
+  /** Default 'float32'. */
+  dtype?: D;
+  /** p in [0, 1), default 0: in `training` forwards, each layer's output but the last is multiplied by a Bernoulli(1 − p) mask scaled by 1/(1 − p). */
+  dropout?: number;
+  /** Seeds the initialization (PyTorch's U(−1/√H, 1/√H) for every weight and bias) and the dropout masks. Default 0. */
+  seed?: number;
+}
+
+export interface GruOptions<D extends LayerDtype = LayerDtype> extends RecurrentOptions<D> {
+  /** Default true: n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn)) as PyTorch; false: n = tanh(W_in x + b_in + W_hn (r ⊙ h) + b_hn). */
+  resetAfter?: boolean;
+}
+
+export interface RnnOptions<D extends LayerDtype = LayerDtype> extends RecurrentOptions<D> {
+  /** Default 'tanh'. */
+  nonlinearity?: 'tanh' | 'relu';
+}
+
+/** Sequence lengths: m integers in [0, T]. */
+export type Lengths = Int32Array | readonly number[];
+
+export interface ForwardOptions {
+  /** Each sequence's length in [0, T]: steps past it are not computed and y is zero there. Default: T for all. */
+  lengths?: Lengths;
+  /** (L·D, m, H) initial states, row k·D + d for layer k, direction d. Default zeros. */
+  h0?: TensorLike;
+  /** Keep what backward needs and return it as `tape`. Default false (inference keeps nothing). */
+  tape?: boolean;
+  /** Apply dropout (when the layer has it). Default false. */
+  training?: boolean;
+}
+
+export interface LstmForwardOptions extends ForwardOptions {
+  /** (L·D, m, H) initial cell states. Default zeros. */
+  c0?: TensorLike;
+}
+
+export interface BackwardOptions {
+  /** ∂J/∂y, the shape of y (ignored past each length). */
+  dy?: TensorLike;
+  /** ∂J/∂hN (L·D, m, H). */
+  dhN?: TensorLike;
+}
+
+export interface LstmBackwardOptions extends BackwardOptions {
+  /** ∂J/∂cN (L·D, m, H). */
+  dcN?: TensorLike;
+}
+
+export interface ForwardResult<F extends Float> {
+  /** (T, m, D·H), or (m, T, D·H) batch-major. */
+  y: Tensor<F>;
+  /** (L·D, m, H): the states after each direction's last processed step. */
+  hN: Tensor<F>;
+  /** With `tape: true`: for backward. */
+  tape?: Tape;
+}
+
+export interface LstmForwardResult<F extends Float> extends ForwardResult<F> {
+  /** (L·D, m, H) the final cell states. */
+  cN: Tensor<F>;
+}
+
+export interface BackwardResult<F extends Float> {
+  /** Like x; zero past each length. */
+  dx: Tensor<F>;
+  /** (L·D, m, H) */
+  dh0: Tensor<F>;
+  /** The gradient of every parameter, under the same keys as `layer.parameters`. */
+  grads: Readonly<Record<string, Tensor<F>>>;
+}
+
+export interface LstmBackwardResult<F extends Float> extends BackwardResult<F> {
+  /** (L·D, m, H) */
+  dc0: Tensor<F>;
+}
+
+/** Cell ids of native/kernels/layers.h. */
+const enum CellId {
+  Lstm = 0,
+  Gru = 1,
+  RnnTanh = 2,
+  RnnRelu = 3,
+  GruResetBefore = 4,
+}
+
+const OPTION_KEYS = ['inputSize', 'hiddenSize', 'numLayers', 'bidirectional', 'layout', 'dtype', 'dropout', 'seed'] as const;
+
+interface Shape {
+  readonly cell: CellId;
+  readonly L: number;
+  readonly D: number;
+  readonly I: number;
+  readonly H: number;
+  readonly batchMajor: boolean;
+}
+
+const nativeShape = (s: Shape, m: number, T: number) => [s.cell, s.L, s.D, s.I, s.H, m, T, s.batchMajor] as const;
+
+/** What backward needs of one forward pass: private, made by forward only. */
+export class Tape {
+  readonly #state: TapeState;
+
+  /** @hidden Made by the layers' forward only. */
+  constructor(key: symbol, state: TapeState) {
+    if (key !== tapeToken) throw libraryError(TypeError, 'ERR_RNN_CACHE', 'tapes are made by a layer\'s forward({ tape: true }) only');
+    this.#state = state;
+    Object.freeze(this);
+  }
+
+  /** @hidden */
+  static stateOf(value: unknown, layer: object): TapeState {
+    if (typeof value === 'object' && value !== null && #state in value) {
+      const state = (value as Tape).#state;
+      if (state.layer === layer) return state;
+      throw libraryError(TypeError, 'ERR_RNN_CACHE', 'tape must be the tape of a forward pass of this layer, got the tape of another layer');
+    }
+    const got = value === undefined ? 'undefined (was the forward pass run with tape: true?)' : describe(value);
+    throw libraryError(TypeError, 'ERR_RNN_CACHE', `tape must be the tape a forward pass of this layer returned with tape: true, got ${got}`);
+  }
+}
+
+const tapeToken = Symbol('rnn-native tape');
+
+interface TapeState {
+  readonly layer: object;
+  readonly m: number;
+  readonly T: number;
+  /** The parameters the forward pass used (a copy: an optimizer step in between does not change the gradients). */
+  readonly params: Float;
+  readonly buffer: Float;
+  readonly lengths: Int32Array | null;
+  readonly masks: Float | null;
+}
+
+function booleanOption(value: unknown, name: string, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'boolean') throw libraryError(TypeError, 'ERR_RNN_TYPE', `${name} must be a boolean, got ${describe(value)}`);
+  return value;
+}
+
+function choice<T extends string>(value: unknown, name: string, allowed: readonly T[]): T {
+  if (value === undefined) return allowed[0] as T;
+  if (typeof value !== 'string' || !allowed.includes(value as T)) {
+    const got = typeof value === 'string' ? `'${value}'` : describe(value);
+    throw libraryError(typeof value === 'string' ? RangeError : TypeError, typeof value === 'string' ? 'ERR_RNN_VALUE' : 'ERR_RNN_TYPE',
+      `${name} must be ${allowed.map((a) => `'${a}'`).join(' or ')}, got ${got}`);
+  }
+  return value as T;
+}
+
+function dropoutRate(value: unknown): number {
+  if (value === undefined) return 0;
+  if (typeof value !== 'number') throw libraryError(TypeError, 'ERR_RNN_TYPE', `options.dropout must be a number, got ${describe(value)}`);
+  if (!(value >= 0 && value < 1)) throw libraryError(RangeError, 'ERR_RNN_VALUE', `options.dropout must be in [0, 1), got ${value}`);
+  return value;
+}
+
+function seedOption(value: unknown): number {
+  if (value === undefined) return 0;
+  if (typeof value !== 'number') throw libraryError(TypeError, 'ERR_RNN_TYPE', `options.seed must be a number, got ${describe(value)}`);
+  if (!Number.isInteger(value) || value < 0 || value > 0xffffffff) {
+    throw libraryError(RangeError, 'ERR_RNN_VALUE', `options.seed must be an integer in [0, 2^32), got ${value}`);
+  }
+  return value;
+}
+
+/** A fresh Int32Array of the m lengths, or null when every one is T (the kernels' fast path). */
+function lengthsArgument(value: unknown, m: number, T: number): Int32Array | null {
+  if (value === undefined) return null;
+  const kind = typedArrayKind(value);
+  if (!Array.isArray(value) && kind !== 'Int32Array') {
+    throw libraryError(TypeError, 'ERR_RNN_TYPE', `lengths must be an Int32Array or an array of numbers, got ${describe(value)}`);
+  }
+  const source = value as ArrayLike<unknown>;
+  const count = kind === 'Int32Array' ? lengthOf(value as Int32Array) : source.length;
+  if (count !== m) throw libraryError(RangeError, 'ERR_RNN_SHAPE', `lengths must have m = ${m} values (m comes from x), got ${count}`);
+  const lengths = new Int32Array(m);
+  let full = true;
+  for (let b = 0; b < m; ++b) {
+    const v = source[b];
+    if (typeof v !== 'number') throw libraryError(TypeError, 'ERR_RNN_TYPE', `lengths[${b}] must be a number, got ${describe(v)}`);
+    if (!Number.isInteger(v) || v < 0 || v > T) {
+      throw libraryError(RangeError, 'ERR_RNN_VALUE', `lengths[${b}] must be an integer in [0, T] = [0, ${T}], got ${v}`);
+    }
+    lengths[b] = v;
+    if (v !== T) full = false;
+  }
+  return full ? null : lengths;
+}
+
+abstract class RecurrentLayer<F extends Float> {
+  readonly inputSize: number;
+  readonly hiddenSize: number;
+  readonly numLayers: number;
+  readonly bidirectional: boolean;
+  readonly layout: Layout;
+  readonly dtype: LayerDtype;
+  readonly dropout: number;
+  /** Every weight and bias under PyTorch's names (`weight_ih_l0`, `bias_hh_l1_reverse`, …): views of one buffer the layer owns. Optimizers update them in place. */
+  readonly parameters: Readonly<Record<string, Tensor<F>>>;
+  readonly #shape: Shape;
+  readonly #Array: FloatArrayConstructor;
+  readonly #flat: F;
+  readonly #offsets: readonly number[];
+  readonly #random: RandomState;
+
+  protected constructor(cell: CellId, className: string, options: unknown, extraKeys: readonly string[]) {
+    const o = checkOptions(options, 'options', [...OPTION_KEYS, ...extraKeys]);
+    if (options === undefined) throw libraryError(TypeError, 'ERR_RNN_TYPE', `new ${className}() needs options { inputSize, hiddenSize }`);
+    for (const key of ['inputSize', 'hiddenSize']) {
+      if (o[key] === undefined) throw libraryError(TypeError, 'ERR_RNN_KEY', `options.${key} is missing: new ${className}() needs inputSize and hiddenSize`);
+    }
+    this.inputSize = positiveInteger(o.inputSize, 'options.inputSize');
+    this.hiddenSize = positiveInteger(o.hiddenSize, 'options.hiddenSize');
+    this.numLayers = o.numLayers === undefined ? 1 : positiveInteger(o.numLayers, 'options.numLayers');
+    if (this.numLayers > 64) throw libraryError(RangeError, 'ERR_RNN_VALUE', `options.numLayers must be at most 64, got ${this.numLayers}`);
+    this.bidirectional = booleanOption(o.bidirectional, 'options.bidirectional', false);
+    this.layout = choice(o.layout, 'options.layout', ['time-major', 'batch-major'] as const);
+    this.dtype = choice(o.dtype, 'options.dtype', ['float32', 'float64'] as const);
+    this.dropout = dropoutRate(o.dropout);
+    this.#random = new RandomState(seedOption(o.seed));
+    this.#Array = this.dtype === 'float64' ? Float64Array : Float32Array;
+    const D = this.bidirectional ? 2 : 1;
+    this.#shape = { cell, L: this.numLayers, D, I: this.inputSize, H: this.hiddenSize, batchMajor: this.layout === 'batch-major' };
+
+    const G = cell === CellId.Lstm ? 4 : cell === CellId.RnnTanh || cell === CellId.RnnRelu ? 1 : 3;
+    const GH = G * this.hiddenSize;
+    checkIndexable('G·H·max(I, D·H)', GH * Math.max(this.inputSize, D * this.hiddenSize));
+    const layout = native.layerLayout(cell, this.numLayers, D, this.inputSize, this.hiddenSize, 0, 0);
+    checkMemory(layout.parameters, this.#Array.BYTES_PER_ELEMENT, { I: this.inputSize, H: this.hiddenSize, L: this.numLayers });
+    this.#flat = new this.#Array(layout.parameters) as F;
+    this.#offsets = layout.offsets;
+    // PyTorch's initialization, every value U(−1/√H, 1/√H), in the order of the flat vector (PyTorch's order too).
+    const bound = 1 / Math.sqrt(this.hiddenSize);
+    for (let i = 0; i < this.#flat.length; ++i) this.#flat[i] = (2 * this.#random.random() - 1) * bound;
+
+    const parameters: Record<string, Tensor<F>> = {};
+    for (let k = 0; k < this.numLayers; ++k) {
+      const I_k = k === 0 ? this.inputSize : D * this.hiddenSize;
+      for (let d = 0; d < D; ++d) {
+        const suffix = `l${k}${d === 1 ? '_reverse' : ''}`;
+        const shapes: [string, number[]][] = [
+          [`weight_ih_${suffix}`, [GH, I_k]],
+          [`weight_hh_${suffix}`, [GH, this.hiddenSize]],
+          [`bias_ih_${suffix}`, [GH]],
+          [`bias_hh_${suffix}`, [GH]],
+        ];
+        shapes.forEach(([name, shape], j) => {
+          const offset = this.#offsets[(k * D + d) * 4 + j] as number;
+          const size = shape.reduce((a, b) => a * b, 1);
+          parameters[name] = Object.freeze({ data: this.#flat.subarray(offset, offset + size) as F, shape: Object.freeze(shape) });
+        });
+      }
+    }
+    this.parameters = Object.freeze(parameters);
+  }
+
+  /** The (m, T) of x, checked against the layer: (T, m, I) or (m, T, I). */
+  #input(value: unknown): { x: Tensor; m: number; T: number } {
+    const x = this.#tensor(value, 'x');
+    const batchMajor = this.#shape.batchMajor;
+    const symbols = batchMajor ? 'm, T, I' : 'T, m, I';
+    checkShapeIs(x, 'x', symbols, batchMajor ? ['m', 'T', this.inputSize] : ['T', 'm', this.inputSize], 'I comes from the layer');
+    const [a, b] = x.shape as [number, number];
+    return batchMajor ? { x, m: a, T: b } : { x, m: b, T: a };
+  }
+
+  /** A tensor argument in the layer's dtype: nested arrays are converted, other dtypes are a TypeError. */
+  #tensor(value: unknown, name: string): Tensor {
+    const tensor = toTensor(value, name, this.#Array);
+    if (typedArrayKind(tensor.data) !== this.#Array.name) {
+      throw libraryError(TypeError, 'ERR_RNN_DTYPE', `${name} is a ${typedArrayKind(tensor.data)}, but this layer's dtype is ${this.dtype} (${this.#Array.name})`);
+    }
+    return tensor;
+  }
+
+  /** A (L·D, m, H) state argument, or null when absent. */
+  #state(value: unknown, name: string, m: number): Tensor | null {
+    if (value === undefined) return null;
+    const t = this.#tensor(value, name);
+    const { L, D, H } = this.#shape;
+    checkShapeIs(t, name, 'L·D, m, H', [L * D, m, H], 'L, D and H come from the layer, m from x');
+    return t;
+  }
+
+  #checkParameters(): void {
+    checkIntact({ 'the layer\'s parameters': { data: this.#flat, shape: [this.#flat.length] } });
+  }
+
+  protected forwardCall(xValue: unknown, optionsValue: unknown, async: boolean): { args: Parameters<typeof native.layerForward>; result: () => ForwardResult<F> & { cN?: Tensor<F> } } {
+    const hasCell = this.#shape.cell === CellId.Lstm;
+    const allowed = ['lengths', 'h0', 'tape', 'training', ...(hasCell ? ['c0'] : [])];
+    const o = checkOptions(optionsValue, 'options', allowed);
+    const { x, m, T } = this.#input(xValue);
+    const lengths = lengthsArgument(o.lengths, m, T);
+    const h0 = this.#state(o.h0, 'h0', m);
+    const c0 = hasCell ? this.#state(o.c0, 'c0', m) : null;
+    const keep = booleanOption(o.tape, 'options.tape', false);
+    const training = booleanOption(o.training, 'options.training', false);
+    const { L, D, H } = this.#shape;
+    const DH = D * H;
+    checkIndexable('T·m', T * m);
+    const layout = native.layerLayout(this.#shape.cell, L, D, this.inputSize, H, m, T);
+    const maskSize = training && this.dropout > 0 && L > 1 ? (L - 1) * T * m * DH : 0;
+    const stateSize = L * DH * m;
+    const resultSize = T * m * DH + stateSize * (hasCell ? 2 : 1);
+    const workspace = 2 * T * m * Math.max(this.inputSize, DH) + (keep ? 0 : T * m * (6 * H + 2 * DH));
+    checkMemory(resultSize + (keep ? layout.tape + this.#flat.length : 0) + maskSize + workspace, this.#Array.BYTES_PER_ELEMENT, { I: this.inputSize, H, L, D, m, T });
+    const masks = maskSize > 0 ? this.#masks(maskSize) : null;
+    const [y, hN, cN] = allocateResults(this.#Array, !async, T * m * DH, stateSize, hasCell ? stateSize : 0);
+    const [buffer] = keep ? allocateResults(this.#Array, false, layout.tape) : [null];
+    const params = keep ? (this.#flat.slice() as Float) : this.#flat;
+    checkIntact({ x, h0: h0 ?? undefined, c0: c0 ?? undefined });
+    this.#checkParameters();
+    const args: Parameters<typeof native.layerForward> = [
+      params, x.data, lengths, h0?.data ?? null, c0?.data ?? null, masks, y as Float, hN as Float, hasCell ? (cN as Float) : null,
+      buffer ?? null, ...nativeShape(this.#shape, m, T),
+    ];
+    const yShape = this.#shape.batchMajor ? [m, T, DH] : [T, m, DH];
+    const result = () => {
+      const out: ForwardResult<F> & { cN?: Tensor<F> } = { y: { data: y as F, shape: yShape }, hN: { data: hN as F, shape: [L * D, m, H] } };
+      if (hasCell) out.cN = { data: cN as F, shape: [L * D, m, H] };
+      if (buffer) out.tape = new Tape(tapeToken, { layer: this, m, T, params, buffer, lengths, masks });
+      return out;
+    };
+    return { args, result };
+  }
+
+  protected backwardCall(tapeValue: unknown, optionsValue: unknown, async: boolean): { args: Parameters<typeof native.layerBackward>; result: () => BackwardResult<F> & { dc0?: Tensor<F> } } {
+    const tape = Tape.stateOf(tapeValue, this);
+    const hasCell = this.#shape.cell === CellId.Lstm;
+    const o = checkOptions(optionsValue, 'options', ['dy', 'dhN', ...(hasCell ? ['dcN'] : [])]);
+    if (optionsValue === undefined || (o.dy === undefined && o.dhN === undefined && o.dcN === undefined)) {
+      throw libraryError(TypeError, 'ERR_RNN_KEY', `backward needs at least one of ${hasCell ? 'dy, dhN, dcN' : 'dy, dhN'} in its options`);
+    }
+    const { m, T } = tape;
+    const { L, D, H, I } = this.#shape;
+    const DH = D * H;
+    let dy: Tensor | null = null;
+    if (o.dy !== undefined) {
+      dy = this.#tensor(o.dy, 'dy');
+      const symbols = this.#shape.batchMajor ? 'm, T, D·H' : 'T, m, D·H';
+      checkShapeIs(dy, 'dy', symbols, this.#shape.batchMajor ? [m, T, DH] : [T, m, DH], 'the shape of y: m and T come from the tape, D and H from the layer');
+    }
+    const dhN = this.#state(o.dhN, 'dhN', m);
+    const dcN = hasCell ? this.#state(o.dcN, 'dcN', m) : null;
+    const stateSize = L * DH * m;
+    checkMemory(T * m * I + stateSize * 2 + this.#flat.length + T * m * (3 * Math.max(I, DH) + 5 * H), this.#Array.BYTES_PER_ELEMENT, { I, H, L, D, m, T });
+    const [dx, dh0, dc0, grads] = allocateResults(this.#Array, !async, T * m * I, stateSize, hasCell ? stateSize : 0, this.#flat.length);
+    checkIntact({ dy: dy ?? undefined, dhN: dhN ?? undefined, dcN: dcN ?? undefined });
+    const args: Parameters<typeof native.layerBackward> = [
+      tape.params, tape.buffer, tape.lengths, tape.masks, dy?.data ?? null, dhN?.data ?? null, dcN?.data ?? null,
+      dx as Float, dh0 as Float, hasCell ? (dc0 as Float) : null, grads as Float, ...nativeShape(this.#shape, m, T),
+    ];
+    const result = () => {
+      const named: Record<string, Tensor<F>> = {};
+      for (const [name, p] of Object.entries(this.parameters)) {
+        const offset = p.data.byteOffset - this.#flat.byteOffset;
+        const start = offset / this.#Array.BYTES_PER_ELEMENT;
+        named[name] = { data: (grads as F).subarray(start, start + p.data.length) as F, shape: p.shape };
+      }
+      const out: BackwardResult<F> & { dc0?: Tensor<F> } = {
+        dx: { data: dx as F, shape: this.#shape.batchMajor ? [m, T, I] : [T, m, I] },
+        dh0: { data: dh0 as F, shape: [L * D, m, H] },
+        grads: Object.freeze(named),
+      };
+      if (hasCell) out.dc0 = { data: dc0 as F, shape: [L * D, m, H] };
+      return out;
+    };
+    return { args, result };
+  }
+
+  /** The dropout masks of one training forward: 0 with probability p, else 1/(1 − p), from the layer's generator. */
+  #masks(size: number): Float {
+    const masks = new this.#Array(size);
+    const p = this.dropout;
+    const keep = 1 / (1 - p);
+    for (let i = 0; i < size; ++i) masks[i] = this.#random.random() < p ? 0 : keep;
+    return masks;
+  }
+
+  protected runForward(x: unknown, options: unknown): ForwardResult<F> & { cN?: Tensor<F> } {
+    const { args, result } = this.forwardCall(x, options, false);
+    callNative(native.layerForward, args);
+    return result();
+  }
+
+  protected async runForwardAsync(x: unknown, options: unknown): Promise<ForwardResult<F> & { cN?: Tensor<F> }> {
+    const { args, result } = this.forwardCall(x, options, true);
+    await callNative(native.layerForwardAsync, args);
+    return result();
+  }
+
+  protected runBackward(tape: unknown, options: unknown): BackwardResult<F> & { dc0?: Tensor<F> } {
+    const { args, result } = this.backwardCall(tape, options, false);
+    callNative(native.layerBackward, args);
+    return result();
+  }
+
+  protected async runBackwardAsync(tape: unknown, options: unknown): Promise<BackwardResult<F> & { dc0?: Tensor<F> }> {
+    const { args, result } = this.backwardCall(tape, options, true);
+    await callNative(native.layerBackwardAsync, args);
+    return result();
+  }
+
+  /** `Lstm(I=32, H=64, L=2, bidirectional, float32)` */
+  toString(): string {
+    const { L, I, H } = this.#shape;
+    return `${this.constructor.name}(I=${I}, H=${H}, L=${L}${this.bidirectional ? ', bidirectional' : ''}, ${this.layout}, ${this.dtype})`;
+  }
+}
+
+/** Long short-term memory, PyTorch's `nn.LSTM`: gates i, f, g, o. */
+export class Lstm<D extends LayerDtype = 'float32'> extends RecurrentLayer<LayerFloat<D>> {
+  constructor(options: RecurrentOptions<D>) {
+    super(CellId.Lstm, 'Lstm', options, []);
+  }
+  /** y, hN, cN of x (T, m, I) (batch-major: (m, T, I)). */
+  forward(x: TensorLike, options?: LstmForwardOptions): LstmForwardResult<LayerFloat<D>> {
+    return this.runForward(x, options) as LstmForwardResult<LayerFloat<D>>;
+  }
+  forwardAsync(x: TensorLike, options?: LstmForwardOptions): Promise<LstmForwardResult<LayerFloat<D>>> {
+    return this.runForwardAsync(x, options) as Promise<LstmForwardResult<LayerFloat<D>>>;
+  }
+  /** Gradients of x, h0, c0 and every parameter from ∂J/∂y, ∂J/∂hN, ∂J/∂cN (absent ones zero). */
+  backward(tape: Tape, options: LstmBackwardOptions): LstmBackwardResult<LayerFloat<D>> {
+    return this.runBackward(tape, options) as LstmBackwardResult<LayerFloat<D>>;
+  }
+  backwardAsync(tape: Tape, options: LstmBackwardOptions): Promise<LstmBackwardResult<LayerFloat<D>>> {
+    return this.runBackwardAsync(tape, options) as Promise<LstmBackwardResult<LayerFloat<D>>>;
+  }
+}
+
+/** Gated recurrent unit, PyTorch's `nn.GRU` (resetAfter: true): gates r, z, n. */
+export class Gru<D extends LayerDtype = 'float32'> extends RecurrentLayer<LayerFloat<D>> {
+  readonly resetAfter: boolean;
+  constructor(options: GruOptions<D>) {
+    const resetAfter = booleanOption((options as { resetAfter?: unknown } | undefined)?.resetAfter, 'options.resetAfter', true);
+    super(resetAfter ? CellId.Gru : CellId.GruResetBefore, 'Gru', options, ['resetAfter']);
+    this.resetAfter = resetAfter;
+  }
+  forward(x: TensorLike, options?: ForwardOptions): ForwardResult<LayerFloat<D>> {
+    return this.runForward(x, options);
+  }
+  forwardAsync(x: TensorLike, options?: ForwardOptions): Promise<ForwardResult<LayerFloat<D>>> {
+    return this.runForwardAsync(x, options);
+  }
+  backward(tape: Tape, options: BackwardOptions): BackwardResult<LayerFloat<D>> {
+    return this.runBackward(tape, options);
+  }
+  backwardAsync(tape: Tape, options: BackwardOptions): Promise<BackwardResult<LayerFloat<D>>> {
+    return this.runBackwardAsync(tape, options);
+  }
+}
+
+/** Elman RNN, PyTorch's `nn.RNN`: h' = tanh or relu of W_ih x + b_ih + W_hh h + b_hh. */
+export class Rnn<D extends LayerDtype = 'float32'> extends RecurrentLayer<LayerFloat<D>> {
+  readonly nonlinearity: 'tanh' | 'relu';
+  constructor(options: RnnOptions<D>) {
+    const nonlinearity = choice((options as { nonlinearity?: unknown } | undefined)?.nonlinearity, 'options.nonlinearity', ['tanh', 'relu'] as const);
+    super(nonlinearity === 'tanh' ? CellId.RnnTanh : CellId.RnnRelu, 'Rnn', options, ['nonlinearity']);
+    this.nonlinearity = nonlinearity;
+  }
+  forward(x: TensorLike, options?: ForwardOptions): ForwardResult<LayerFloat<D>> {
+    return this.runForward(x, options);
+  }
+  forwardAsync(x: TensorLike, options?: ForwardOptions): Promise<ForwardResult<LayerFloat<D>>> {
+    return this.runForwardAsync(x, options);
+  }
+  backward(tape: Tape, options: BackwardOptions): BackwardResult<LayerFloat<D>> {
+    return this.runBackward(tape, options);
+  }
+  backwardAsync(tape: Tape, options: BackwardOptions): Promise<BackwardResult<LayerFloat<D>>> {
+    return this.runBackwardAsync(tape, options);
+  }
+}

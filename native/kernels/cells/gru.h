@@ -1,0 +1,69 @@
+// The GRU cell with the reset gate applied after the recurrent product (PyTorch's GRU; Keras reset_after=True; ONNX
+// linear_before_reset = 1), LAYERS §1: its pointwise forward and backward over one step. The scan (scan.h) owns
+// everything else.
+//
+//   r = σ(W_ir x + b_ir + W_hr h + b_hr),  u = σ(W_iz x + b_iz + W_hz h + b_hz)   (u is PyTorch's z)
+//   n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn)),  h' = (1 - u) ⊙ n + u ⊙ h
+//
+// Gates in PyTorch's order r, z, n. The n gate keeps its input and recurrent parts apart, so the input projection
+// cannot join the recurrent product, and each step keeps four blocks of n units: r, u, n and hn = W_hn h + b_hn.
+// Backward, the blocks of dZ are the pre-activation gradients of r and u, then dhn = ∂J/∂hn (what W_hn and b_hn
+// see) and dn (what W_in and b_in see); h' also reaches h directly through u ⊙ h.
+#pragma once
+#include <cstddef>
+
+#include "../fast_math.h"
+
+namespace rnn {
+
+struct GruCell {
+  static constexpr int gates = 3;
+  static constexpr int blocks = 4;
+  static constexpr int input_block(int k) { return k == 2 ? 3 : k; }
+  static constexpr int recurrent_block(int k) { return k; }
+  static constexpr bool has_cell_state = false;
+  static constexpr bool fusable = false;
+  static constexpr bool direct_state_gradient = true;
+
+  // z: the input projection of the three gates (stride zs; read, so kAddZ must hold); r: the recurrent product
+  // W_h h of the three gates (stride rs); b: four bias blocks (stride bs): b_ir + b_hr, b_iz + b_hz, b_hn, b_in;
+  // h_prev: the previous state. Writes r, u, n, hn over the four blocks of z, and h.
+  template <bool kAddZ, typename Real>
+  static RNN_INLINE void forward(Real* __restrict z, std::size_t zs, const Real* __restrict r, std::size_t rs,
+                                 const Real* __restrict b, std::size_t bs, const Real* __restrict h_prev, const Real*,
+                                 Real*, Real* __restrict h, int n) {
+    static_assert(kAddZ, "the GRU's input projection is never fused");
+    for (int k = 0; k < n; ++k) {
+      const Real rk = fast_sigmoid(z[k] + r[k] + b[k]);
+      const Real uk = fast_sigmoid(z[zs + k] + r[rs + k] + b[bs + k]);
+      const Real hn = r[2 * rs + k] + b[2 * bs + k];
+      const Real nk = fast_tanh(z[2 * zs + k] + b[3 * bs + k] + rk * hn);
+      z[k] = rk;
+      z[zs + k] = uk;
+      z[2 * zs + k] = nk;
+      z[3 * zs + k] = hn;
+      h[k] = (Real(1) - uk) * nk + uk * h_prev[k];
+    }
+  }
+
+  // g: the four blocks the forward pass left (stride gs); h_prev: the state before the step; dh_up, dh_next: the
+  // gradients reaching h' from above and from step t + 1 through W_h. Writes the four blocks of dz (stride gs) and
+  // direct = ∂J/∂h_prev through u ⊙ h_prev (the scan adds the part through W_h).
+  template <typename Real>
+  static RNN_INLINE void backward(Real* __restrict dz, const Real* __restrict g, std::size_t gs, const Real*,
+                                  const Real*, const Real* __restrict h_prev, const Real* __restrict dh_up,
+                                  const Real* __restrict dh_next, Real*, Real* __restrict direct, int n) {
+    for (int k = 0; k < n; ++k) {
+      const Real rk = g[k], uk = g[gs + k], nk = g[2 * gs + k], hn = g[3 * gs + k];
+      const Real dh = dh_up[k] + dh_next[k];
+      const Real dn = dh * (Real(1) - uk) * (Real(1) - nk * nk);
+      dz[k] = dn * hn * rk * (Real(1) - rk);
+      dz[gs + k] = dh * (h_prev[k] - nk) * uk * (Real(1) - uk);
+      dz[2 * gs + k] = dn * rk;
+      dz[3 * gs + k] = dn;
+      direct[k] = dh * uk;
+    }
+  }
+};
+
+}  // namespace rnn
