@@ -254,10 +254,10 @@ abstract class RecurrentLayer<F extends Float> {
     const D = this.bidirectional ? 2 : 1;
     this.#shape = { cell, L: this.numLayers, D, I: this.inputSize, H: this.hiddenSize, batchMajor: this.layout === 'batch-major' };
 
-    const G = cell === CellId.Lstm ? 4 : cell === CellId.RnnTanh || cell === CellId.RnnRelu ? 1 : 3;
-    const GH = G * this.hiddenSize;
-    checkIndexable('G·H·max(I, D·H)', GH * Math.max(this.inputSize, D * this.hiddenSize));
+    checkIndexable('4·H·max(I, D·H)', 4 * this.hiddenSize * Math.max(this.inputSize, D * this.hiddenSize));
     const layout = native.layerLayout(cell, this.numLayers, D, this.inputSize, this.hiddenSize, 0, 0);
+    // G·H, the rows of every weight: the length of a bias (offsets of bias_ih and bias_hh of layer 0).
+    const GH = (layout.offsets[3] as number) - (layout.offsets[2] as number);
     checkMemory(layout.parameters, this.#Array.BYTES_PER_ELEMENT, { I: this.inputSize, H: this.hiddenSize, L: this.numLayers });
     this.#flat = new this.#Array(layout.parameters) as F;
     this.#offsets = layout.offsets;

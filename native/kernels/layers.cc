@@ -40,7 +40,7 @@ class TapeLayout {
       for (int d = 0; d < s.D; ++d) {
         states_.push_back(take(step * (s.T + 1)));
         cells_.push_back(s.has_cell_state() ? take(step * (s.T + 1)) : 0);
-        gates_.push_back(s.cell == CellKind::Lstm || s.cell == CellKind::Gru ? take(rows * blocks * s.H)
+        gates_.push_back(s.gates() > 1 ? take(rows * blocks * s.H)
                                                                             : states_.back() + step);
       }
   }
@@ -60,7 +60,7 @@ class TapeLayout {
   std::vector<std::size_t> input_, states_, cells_, gates_;
 };
 
-int blocks_of(CellKind cell) { return cell == CellKind::Lstm ? LstmCell::blocks : cell == CellKind::Gru ? GruCell::blocks : 1; }
+
 
 // The caller's layout of rows of n values: (T, m, n), or batch-major (m, T, n).
 template <typename Real>
@@ -248,12 +248,17 @@ void by_cell(CellKind cell, Run&& run) {
     case CellKind::Gru: return run(GruCell{});
     case CellKind::RnnTanh: return run(RnnCell{});
     case CellKind::RnnRelu: return run(ReluRnnCell{});
+    case CellKind::GruResetBefore: return run(GruResetBeforeCell{});
   }
 }
 
 }  // namespace
 
-std::size_t tape_size(const LayerShape& shape) { return TapeLayout(shape, blocks_of(shape.cell)).size; }
+std::size_t tape_size(const LayerShape& shape) {
+  std::size_t size = 0;
+  by_cell(shape.cell, [&](auto cell) { size = TapeLayout(shape, decltype(cell)::blocks).size; });
+  return size;
+}
 
 template <typename Real>
 void layer_forward(const LayerForward<Real>& p) {

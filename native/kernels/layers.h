@@ -9,7 +9,8 @@
 
 namespace rnn {
 
-enum class CellKind { Lstm = 0, Gru = 1, RnnTanh = 2, RnnRelu = 3 };
+// GruResetBefore: the GRU with resetAfter = false (cells/gru.h).
+enum class CellKind { Lstm = 0, Gru = 1, RnnTanh = 2, RnnRelu = 3, GruResetBefore = 4 };
 
 // The most layers a shape may have.
 constexpr int kMaxLayers = 64;
@@ -19,7 +20,7 @@ struct LayerShape {
   int L, D, I, H, m, T;
   bool batch_major;
 
-  int gates() const { return cell == CellKind::Lstm ? 4 : cell == CellKind::Gru ? 3 : 1; }
+  int gates() const { return cell == CellKind::Lstm ? 4 : cell == CellKind::RnnTanh || cell == CellKind::RnnRelu ? 1 : 3; }
   int input_size(int k) const { return k == 0 ? I : D * H; }
   bool has_cell_state() const { return cell == CellKind::Lstm; }
 };

@@ -227,26 +227,56 @@ void scan_forward(const ScanForward<Real>& p) {
       Real* c_prev = C == nullptr ? nullptr : C + t * step;
       Real* c = C == nullptr ? nullptr : C + (t + 1) * step;
       Real* z = p.Z + t * m * std::size_t(zn);
-      if (packed) {
-        // R (rows, G·padded) = [h | x_t] (rows, n_a + n_x) · [W_h | W_x][rows of this thread's units]ᵀ (x_t when fused).
-        const Operand<Real> a{h, std::size_t(n_a), n_a, fused ? p.X + t * m * std::size_t(n_x) : nullptr,
-                              std::size_t(n_x), fused ? n_x : 0};
-        packed_matmul(plan.isa, R, std::size_t(ld), a, B, rows, panel_count);
-      } else if (rows > 0) {
-        // R (rows, G·padded) = h (rows, n_a) · W_h[rows of this thread's units]ᵀ, one GEMM per gate.
-        for (int k = 0; k < G; ++k)
-          gemm(Op::N, Op::T, rows, units, n_a, Real(1), h, n_a, p.Wh + std::size_t(k * n_a + u0) * p.ldwh, p.ldwh,
-               Real(0), R + k * padded, ld);
-      }
       Real* h_next = p.H + (t + 1) * step;
-      if constexpr (Cell::fusable) {
-        if (fused) {
-          forward_pointwise<Cell, false>(z, R, ld, padded, p.b, h, c_prev, c, h_next, rows, n_a, u0, units, gather);
+      if constexpr (Cell::two_phase) {
+        // R[:, r, z] (rows, 2·padded) = h · W_h[r and z rows of this thread's units]ᵀ; 2·padded is whole panels.
+        const int split = 2 * padded;
+        if (packed) {
+          packed_matmul(plan.isa, R, std::size_t(ld), Operand<Real>{h, std::size_t(n_a), n_a, nullptr, 0, 0}, B, rows,
+                        split / plan.NR);
+        } else if (rows > 0) {
+          for (int k = 0; k < 2; ++k)
+            gemm(Op::N, Op::T, rows, units, n_a, Real(1), h, n_a, p.Wh + std::size_t(k * n_a + u0) * p.ldwh, p.ldwh,
+                 Real(0), R + k * padded, ld);
+        }
+        for (int i = 0; i < rows; ++i)
+          Cell::reset(z + i * std::size_t(zn) + u0, std::size_t(n_a), R + std::size_t(i) * ld, std::size_t(padded),
+                      p.b + u0, std::size_t(n_a), h + std::size_t(i) * n_a + u0, units);
+        team_barrier();
+        // R[:, n] (rows, padded) = q (rows, n_a), block 3 of every unit, · W_hn[rows of this thread's units]ᵀ.
+        const Real* q = z + 3 * n_a;
+        if (packed) {
+          packed_matmul(plan.isa, R + split, std::size_t(ld), Operand<Real>{q, std::size_t(zn), n_a, nullptr, 0, 0},
+                        B + std::size_t(split) * n_a, rows, panel_count - split / plan.NR);
+        } else if (rows > 0) {
+          gemm(Op::N, Op::T, rows, units, n_a, Real(1), q, zn, p.Wh + std::size_t(2 * n_a + u0) * p.ldwh, p.ldwh,
+               Real(0), R + split, ld);
+        }
+        for (int i = 0; i < rows; ++i)
+          Cell::template forward<true, Real>(z + i * std::size_t(zn) + u0, std::size_t(n_a), R + std::size_t(i) * ld,
+                                       std::size_t(padded), p.b + u0, std::size_t(n_a), h + std::size_t(i) * n_a + u0,
+                                       nullptr, nullptr, h_next + std::size_t(i) * n_a + u0, units);
+      } else {
+        if (packed) {
+          // R (rows, G·padded) = [h | x_t] (rows, n_a + n_x) · [W_h | W_x][rows of this thread's units]ᵀ (x_t when fused).
+          const Operand<Real> a{h, std::size_t(n_a), n_a, fused ? p.X + t * m * std::size_t(n_x) : nullptr,
+                                std::size_t(n_x), fused ? n_x : 0};
+          packed_matmul(plan.isa, R, std::size_t(ld), a, B, rows, panel_count);
+        } else if (rows > 0) {
+          // R (rows, G·padded) = h (rows, n_a) · W_h[rows of this thread's units]ᵀ, one GEMM per gate.
+          for (int k = 0; k < G; ++k)
+            gemm(Op::N, Op::T, rows, units, n_a, Real(1), h, n_a, p.Wh + std::size_t(k * n_a + u0) * p.ldwh, p.ldwh,
+                 Real(0), R + k * padded, ld);
+        }
+        if constexpr (Cell::fusable) {
+          if (fused) {
+            forward_pointwise<Cell, false>(z, R, ld, padded, p.b, h, c_prev, c, h_next, rows, n_a, u0, units, gather);
+          } else {
+            forward_pointwise<Cell, true>(z, R, ld, padded, p.b, h, c_prev, c, h_next, rows, n_a, u0, units, gather);
+          }
         } else {
           forward_pointwise<Cell, true>(z, R, ld, padded, p.b, h, c_prev, c, h_next, rows, n_a, u0, units, gather);
         }
-      } else {
-        forward_pointwise<Cell, true>(z, R, ld, padded, p.b, h, c_prev, c, h_next, rows, n_a, u0, units, gather);
       }
       for (int i = rows; i < m; ++i) {  // finished rows: zero states (their final ones are in earlier steps)
         std::fill(h_next + std::size_t(i) * n_a + u0, h_next + std::size_t(i) * n_a + u0 + units, Real(0));
@@ -273,6 +303,7 @@ void scan_backward(const ScanBackward<Real>& p) {
     Real* panels = scratch.take<Real>(panel_size * plan.threads);
     Real* carried = scratch.take<Real>(std::size_t(m) * ld * plan.threads);
     Real* directs = Cell::direct_state_gradient ? scratch.take<Real>(std::size_t(m) * ld * plan.threads) : nullptr;
+    Real* resets = Cell::two_phase ? scratch.take<Real>(std::size_t(m) * ld * plan.threads) : nullptr;
     const std::size_t gather_size = plan.gather_size(backward_gather_values<Cell>(), m);
     Real* gathers = scratch.take<Real>(gather_size * plan.threads);
     team_run(plan.threads, [&](int tid) {
@@ -282,7 +313,15 @@ void scan_backward(const ScanBackward<Real>& p) {
       Real* D = carried + std::size_t(m) * ld * tid;
       Real* E = directs == nullptr ? nullptr : directs + std::size_t(m) * ld * tid;
       Real* gather = gathers + gather_size * tid;
-      if (packed) pack_columns(B, p.Wh, std::size_t(p.ldwh), std::size_t(u0), units, gn, plan.NR);
+      Real* Q = resets == nullptr ? nullptr : resets + std::size_t(m) * ld * tid;
+      // The gates whose gradients reach h_prev through W_h in the last product of a step: all, or a two-phase cell's
+      // r and z (its n gate's go through q = r ⊙ h, in a product of their own with the panels Bn).
+      const int K = Cell::two_phase ? 2 * n_a : gn;
+      Real* Bn = B + std::size_t(ld) * K;
+      if (packed) {
+        pack_columns(B, p.Wh, std::size_t(p.ldwh), std::size_t(u0), units, K, plan.NR);
+        if (Cell::two_phase) pack_columns(Bn, p.Wh + std::size_t(K) * p.ldwh, std::size_t(p.ldwh), std::size_t(u0), units, n_a, plan.NR);
+      }
       const int panel_count = (units + plan.NR - 1) / plan.NR;
       // D starts as each row's final-state gradient: a row only becomes active at its last processed step.
       for (int i = 0; i < m; ++i) {
@@ -304,13 +343,30 @@ void scan_backward(const ScanBackward<Real>& p) {
           for (int k = 0; k < Cell::blocks; ++k)
             std::fill(dz + i * zn + k * n_a + u0, dz + i * zn + k * n_a + u0 + units, Real(0));
         team_barrier();
-        // D (rows, units) = dz[:, gates] (rows, G·n_a) · W_h[:, this thread's units]: ∂J/∂H[t] through W_h, plus the
-        // direct part E the cell left.
+        if constexpr (Cell::two_phase) {
+          // Q (rows, units) = dz[:, n] (rows, n_a) · W_hn[:, this thread's units] = ∂J/∂q; then the r gate's gradient.
+          if (packed) {
+            packed_matmul(plan.isa, Q, std::size_t(ld), Operand<Real>{dz + 2 * n_a, std::size_t(zn), n_a, nullptr, 0, 0},
+                          Bn, rows, panel_count);
+          } else if (rows > 0) {
+            gemm(Op::N, Op::N, rows, units, n_a, Real(1), dz + 2 * n_a, zn, p.Wh + std::size_t(2 * n_a) * p.ldwh + u0,
+                 p.ldwh, Real(0), Q, ld);
+          }
+          const Real* Z = p.Z + t * m * std::size_t(zn);
+          const Real* h_prev = p.H + t * step;
+          for (int i = 0; i < rows; ++i)
+            Cell::reset_backward(dz + i * std::size_t(zn) + u0, Z + i * std::size_t(zn) + u0, std::size_t(n_a),
+                                 h_prev + std::size_t(i) * n_a + u0, Q + std::size_t(i) * ld, E + std::size_t(i) * ld,
+                                 units);
+          team_barrier();
+        }
+        // D (rows, units) = dz[:, K gates] (rows, K) · W_h[K rows][:, this thread's units]: ∂J/∂H[t] through W_h,
+        // plus the direct part E the cell left.
         if (packed) {
-          packed_matmul(plan.isa, D, std::size_t(ld), Operand<Real>{dz, std::size_t(zn), gn, nullptr, 0, 0}, B, rows,
+          packed_matmul(plan.isa, D, std::size_t(ld), Operand<Real>{dz, std::size_t(zn), K, nullptr, 0, 0}, B, rows,
                         panel_count);
         } else if (rows > 0) {
-          gemm(Op::N, Op::N, rows, units, gn, Real(1), dz, zn, p.Wh + u0, p.ldwh, Real(0), D, ld);
+          gemm(Op::N, Op::N, rows, units, K, Real(1), dz, zn, p.Wh + u0, p.ldwh, Real(0), D, ld);
         }
         if (E != nullptr)
           for (int i = 0; i < rows; ++i)
@@ -319,9 +375,15 @@ void scan_backward(const ScanBackward<Real>& p) {
       for (int i = 0; i < m; ++i) std::copy(D + std::size_t(i) * ld, D + std::size_t(i) * ld + units, p.dh0 + i * n_a + u0);
     });
   }
-  // Weight gradients over all steps at once: dWh = dZ[:, gates]ᵀ H[0..Tb-1], dWx = dZ[:, input blocks]ᵀ X, db = Σ
-  // rows of dZ; then dX = dZ[:, input blocks] · Wx.
-  parallel_gemm(Op::T, Op::N, gn, n_a, int(rows), Real(1), p.dZ, zn, p.H, n_a, Real(0), p.dWh, p.lddwh);
+  // Weight gradients over all steps at once: dWh = dZ[:, gates]ᵀ H[0..Tb-1] (a two-phase cell's n gate: dZ[:, n]ᵀ q),
+  // dWx = dZ[:, input blocks]ᵀ X, db = Σ rows of dZ; then dX = dZ[:, input blocks] · Wx.
+  if constexpr (Cell::two_phase) {
+    parallel_gemm(Op::T, Op::N, 2 * n_a, n_a, int(rows), Real(1), p.dZ, zn, p.H, n_a, Real(0), p.dWh, p.lddwh);
+    parallel_gemm(Op::T, Op::N, n_a, n_a, int(rows), Real(1), p.dZ + 2 * n_a, zn, p.Z + 3 * n_a, zn, Real(0),
+                  p.dWh + std::size_t(2 * n_a) * p.lddwh, p.lddwh);
+  } else {
+    parallel_gemm(Op::T, Op::N, gn, n_a, int(rows), Real(1), p.dZ, zn, p.H, n_a, Real(0), p.dWh, p.lddwh);
+  }
   if (p.X != nullptr)
     for_input_runs<Cell>([&](int k0, int k1, int b0) {
       parallel_gemm(Op::T, Op::N, (k1 - k0) * n_a, n_x, int(rows), Real(1), p.dZ + b0 * n_a, zn, p.X, n_x, Real(0),
@@ -345,5 +407,6 @@ RNN_SCAN_INSTANCES(TorchLstmCell)
 RNN_SCAN_INSTANCES(RnnCell)
 RNN_SCAN_INSTANCES(ReluRnnCell)
 RNN_SCAN_INSTANCES(GruCell)
+RNN_SCAN_INSTANCES(GruResetBeforeCell)
 
 }  // namespace rnn

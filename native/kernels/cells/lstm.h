@@ -29,6 +29,7 @@ struct LstmCellOf {
   static constexpr bool has_cell_state = true;
   static constexpr bool fusable = true;  // the input projection may join the recurrent product
   static constexpr bool direct_state_gradient = false;
+  static constexpr bool two_phase = false;
 
   // z: with kAddZ, the input projection W_x x_t of the four gates (stride zs), else not read; r: the recurrent
   // product W_h h (stride rs), or with it the input's; b: the bias (stride bs); c_prev: the previous cell state.

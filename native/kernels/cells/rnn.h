@@ -33,6 +33,7 @@ struct RnnCellOf {
   static constexpr bool has_cell_state = false;
   static constexpr bool fusable = true;
   static constexpr bool direct_state_gradient = false;
+  static constexpr bool two_phase = false;
 
   // z: with kAddZ, the input projection (may be h itself), else not read; r: the recurrent product, or with it the
   // input's; b: the bias. Writes h = act(z + r + b), and the same over z. The strides and states of the LSTM's
