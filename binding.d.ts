@@ -32,6 +32,8 @@ export interface NativeAddon {
   /** da (n_a,m,T), dWy (n_y,n_a), dby (n_y); a (n_a,m,T), Wy, by; targets (m,T) ids or -1; loss (1) out: the mean softmax cross-entropy. */
   outputLayerBackward(da: F, dWy: F, dby: F, a: F, Wy: F, by: F, targets: Int32Array, loss: Float64Array,
     n_a: number, n_y: number, m: number, T: number): void;
+  /** dlogits, logits (rows, C); targets (rows) ids or -1; loss (1) out: the mean softmax cross-entropy over the unmasked rows. */
+  softmaxCrossEntropy(dlogits: F, logits: F, targets: Int32Array, loss: Float64Array, rows: number, C: number): void;
   /**
    * One fused training step of a character model (cell 0 = RNN, 1 = LSTM; optimizer 0 = SGD, 1 = Adam): params, grads,
    * moment1, moment2 (layout total); inputs, targets (m,T) ids, targets -1 masked; loss (1) out. Clips by value when
@@ -71,6 +73,12 @@ export interface NativeAddon {
   scanBackward(dZ: F, dh0: F, dc: F | null, dWh: F, dWx: F, db: F, dX: F, dH: F, dhLast: F | null, Z: F, H: F,
     C: F | null, X: F, Wx: F, Wh: F, active: Int32Array | null, cell: number, n_x: number, n_a: number, m: number,
     Tb: number): void;
+  /** Y (rows,out) = X (rows,in) · Wᵀ + b; W (out,in), b (out). */
+  linearForward(Y: F, X: F, W: F, b: F, rows: number, inputSize: number, outputSize: number): void;
+  /** dX (rows,in) = dY · W, dW (out,in) = dYᵀ · X, db (out) = Σ rows of dY; dY (rows,out), X, W as forward. */
+  linearBackward(dX: F, dW: F, db: F, dY: F, X: F, W: F, rows: number, inputSize: number, outputSize: number): void;
+  linearForwardAsync(...args: Parameters<NativeAddon['linearForward']>): Promise<void>;
+  linearBackwardAsync(...args: Parameters<NativeAddon['linearBackward']>): Promise<void>;
   /** The recurrent kernel in use (read from RNN_NATIVE_RECURRENT / RNN_NATIVE_ISA at the first call) and the team size. */
   kernelInfo(): { recurrent: 'packed' | 'blas'; isa: 'avx512' | 'avx2' | 'portable'; bestIsa: 'avx512' | 'avx2' | 'portable'; numThreads: number };
 }

@@ -25,6 +25,7 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
   add("softmax", softmax);
   add("sigmoid", sigmoid);
   add("outputLayerBackward", output_layer_backward);
+  add("softmaxCrossEntropy", softmax_cross_entropy);
   add("charModelTrainStep", train_step);
   add("charModelTrainStepAsync", train_step_async);
   add("charModelNext", next_character);
@@ -40,6 +41,10 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
   add("kernelInfo", kernel_info);
   add("scanForward", scan_forward);
   add("scanBackward", scan_backward);
+  add("linearForward", linear_forward);
+  add("linearForwardAsync", linear_forward_async);
+  add("linearBackward", linear_backward);
+  add("linearBackwardAsync", linear_backward_async);
   return exports;
 }
 
