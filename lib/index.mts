@@ -22,6 +22,8 @@ export {
   kernelInfo,
   setNumThreads,
   outputLayerBackward,
+  softmaxCrossEntropy,
+  Linear,
   glorotUniform,
   initLstmParams,
   initRnnParams,
