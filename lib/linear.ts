@@ -25,11 +25,11 @@ export interface LinearOptions<D extends Dtype = Dtype> {
   seed?: number;
 }
 
-/** PyTorch's names and shapes: weight (O, I), bias (O). */
-export interface LinearParameters<F extends Float = Float> {
+/** PyTorch's names and shapes: weight (O, I), bias (O). A type, not an interface, so that it is a TensorDict for the optimizers. */
+export type LinearParameters<F extends Float = Float> = {
   readonly weight: Tensor<F>;
   readonly bias: Tensor<F>;
-}
+};
 
 /** What the forward pass keeps for the backward pass. */
 interface TapeState {
