@@ -97,9 +97,11 @@ export class Linear<D extends Dtype = 'float32'> {
     const o = checkOptions(options, 'options', ['inputSize', 'outputSize', 'dtype', 'seed']);
     const I = positiveInteger(o.inputSize, 'inputSize');
     const O = positiveInteger(o.outputSize, 'outputSize');
-    this.#array = arrayType(o.dtype ?? 'float32', 'dtype');
+    const dtype = o.dtype ?? 'float32';
+    this.#array = arrayType(dtype, 'dtype');
     const random = new RandomState((o.seed ?? 0) as number);
     checkIndexable('outputSize·inputSize', O * I);
+    checkMemory(O * I + O, this.#array.BYTES_PER_ELEMENT, { inputSize: I, outputSize: O });
     const weight = new this.#array(O * I);
     const bias = new this.#array(O);
     const limit = 1 / Math.sqrt(I);
@@ -107,7 +109,7 @@ export class Linear<D extends Dtype = 'float32'> {
     fillUniform(bias, limit, random);
     this.inputSize = I;
     this.outputSize = O;
-    this.dtype = (o.dtype ?? 'float32') as D;
+    this.dtype = dtype as D;
     const parameter = (data: Float, shape: number[]) => Object.freeze({ data, shape: Object.freeze(shape) });
     this.parameters = Object.freeze({ weight: parameter(weight, [O, I]), bias: parameter(bias, [O]) }) as LinearParameters<LayerFloat<D>>;
     Object.freeze(this);

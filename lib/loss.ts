@@ -77,6 +77,7 @@ function indexText(i: number, shape: readonly number[]): string {
 
 /** The targets as a private Int32Array of `want.shape`, every id in [0, C) or -1, each value read once. */
 function classIds(value: unknown, want: IdsShape): Int32Array {
+  const size = sizeOf(want.shape);
   let values: ArrayLike<number>;
   if (typeof value === 'number' || Array.isArray(value)) {
     const nested = typeof value === 'number' ? { data: Float64Array.of(value), shape: [] } : toTensor(value, 'targets', Float64Array);
@@ -96,15 +97,14 @@ function classIds(value: unknown, want: IdsShape): Int32Array {
     if (dims.length !== want.shape.length || dims.some((d, axis) => d !== want.shape[axis])) {
       throwShape('targets', want.symbols, want.shape, dims as number[], want.origin);
     }
-    const size = sizeOf(want.shape);
     const length = lengthOf(data as Int32Array);
     if (length !== size) {
       throw libraryError(RangeError, 'ERR_RNN_SHAPE', `targets.data has ${length} values but its shape ${shapeText(want.shape)} needs ${size}`);
     }
     values = data as Int32Array;
   }
-  const ids = new Int32Array(sizeOf(want.shape)); // a private copy: the kernel indexes with these after the range check
-  for (let i = 0; i < ids.length; ++i) {
+  const ids = new Int32Array(size); // a private copy: the kernel indexes with these after the range check
+  for (let i = 0; i < size; ++i) {
     const id = values[i] as number;
     if (!Number.isInteger(id) || id < -1 || id >= want.classes) {
       throw libraryError(RangeError, 'ERR_RNN_VALUE', `targets${indexText(i, want.shape)} must be a class id in [0, ${want.classSymbol}) = ` +
@@ -154,7 +154,8 @@ export function outputLayerBackward<A extends TensorLike, P extends OutputLayerP
  * The mean softmax cross-entropy of `logits` (…, C) against `targets` (…), class ids in [0, C) with -1 masking a
  * position, over the unmasked positions (0 when all are masked), and its gradient `dlogits` (…, C), zero where masked.
  * With `lengths`, rank-3 logits (T, m, C) (or (m, T, C) with `layout: 'batch-major'`) also mask the steps
- * t ≥ lengths[b] of each sequence b. Numerically stable (each row's maximum is subtracted), native, in the logits' dtype.
+ * t ≥ lengths[b] of each sequence b. Every id is range-checked, masked ones too. Numerically stable (each row's
+ * maximum is subtracted), native, in the logits' dtype.
  */
 export function softmaxCrossEntropy<L extends TensorLike>(
   logits: L,
@@ -183,7 +184,7 @@ export function softmaxCrossEntropy<L extends TensorLike>(
       for (let t = lengths[b] as number; t < T; ++t) ids[timeMajor ? t * m + b : b * T + t] = -1;
     }
   }
-  const rows = ids.length;
+  const rows = sizeOf(lead);
   checkIndexable('C', C);
   checkMemory(2 * rows * C + rows, dtype.BYTES_PER_ELEMENT, { rows, C });
   checkIntact({ logits: z });
