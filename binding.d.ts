@@ -32,6 +32,8 @@ export interface NativeAddon {
   /** da (n_a,m,T), dWy (n_y,n_a), dby (n_y); a (n_a,m,T), Wy, by; targets (m,T) ids or -1; loss (1) out: the mean softmax cross-entropy. */
   outputLayerBackward(da: F, dWy: F, dby: F, a: F, Wy: F, by: F, targets: Int32Array, loss: Float64Array,
     n_a: number, n_y: number, m: number, T: number): void;
+  /** dlogits, logits (rows, C); targets (rows) ids or -1; loss (1) out: the mean softmax cross-entropy over the unmasked rows. */
+  softmaxCrossEntropy(dlogits: F, logits: F, targets: Int32Array, loss: Float64Array, rows: number, C: number): void;
   /**
    * One fused training step of a character model (cell 0 = RNN, 1 = LSTM; optimizer 0 = SGD, 1 = Adam): params, grads,
    * moment1, moment2 (layout total); inputs, targets (m,T) ids, targets -1 masked; loss (1) out. Clips by value when
@@ -72,7 +74,8 @@ export interface NativeAddon {
     C: F | null, X: F, Wx: F, Wh: F, active: Int32Array | null, cell: number, n_x: number, n_a: number, m: number,
     Tb: number): void;
   /**
-   * The recurrent layers' layouts (native/kernels/layers.h), cell 0 LSTM, 1 GRU, 2 RNN tanh, 3 RNN relu: the flat
+   * The recurrent layers' layouts (native/kernels/layers.h), cell 0 LSTM, 1 GRU, 2 RNN tanh, 3 RNN relu, 4 GRU
+   * with resetAfter = false: the flat
    * parameter vector's length, the tape's length for a batch of m sequences of T steps, and the offsets of each
    * (layer, direction)'s weight_ih, weight_hh, bias_ih, bias_hh, four per (layer, direction) in order.
    */
@@ -81,16 +84,18 @@ export interface NativeAddon {
   layerForward(params: F, x: F, lengths: Int32Array | null, h0: F | null, c0: F | null, masks: F | null, y: F, hN: F,
     cN: F | null, tape: F | null, cell: number, L: number, D: number, I: number, H: number, m: number, T: number,
     batchMajor: boolean): void;
-  layerForwardAsync(params: F, x: F, lengths: Int32Array | null, h0: F | null, c0: F | null, masks: F | null, y: F,
-    hN: F, cN: F | null, tape: F | null, cell: number, L: number, D: number, I: number, H: number, m: number,
-    T: number, batchMajor: boolean): Promise<void>;
+  layerForwardAsync(...args: Parameters<NativeAddon['layerForward']>): Promise<void>;
   /** The forward's params, tape, lengths, masks; dy like y | null; dhN, dcN | null; writes dx, dh0, dc0 | null, grads. */
   layerBackward(params: F, tape: F, lengths: Int32Array | null, masks: F | null, dy: F | null, dhN: F | null,
     dcN: F | null, dx: F, dh0: F, dc0: F | null, grads: F, cell: number, L: number, D: number, I: number, H: number,
     m: number, T: number, batchMajor: boolean): void;
-  layerBackwardAsync(params: F, tape: F, lengths: Int32Array | null, masks: F | null, dy: F | null, dhN: F | null,
-    dcN: F | null, dx: F, dh0: F, dc0: F | null, grads: F, cell: number, L: number, D: number, I: number, H: number,
-    m: number, T: number, batchMajor: boolean): Promise<void>;
+  layerBackwardAsync(...args: Parameters<NativeAddon['layerBackward']>): Promise<void>;
+  /** Y (rows,out) = X (rows,in) · Wᵀ + b; W (out,in), b (out). */
+  linearForward(Y: F, X: F, W: F, b: F, rows: number, inputSize: number, outputSize: number): void;
+  /** dX (rows,in) = dY · W, dW (out,in) = dYᵀ · X, db (out) = Σ rows of dY; dY (rows,out), X, W as forward. */
+  linearBackward(dX: F, dW: F, db: F, dY: F, X: F, W: F, rows: number, inputSize: number, outputSize: number): void;
+  linearForwardAsync(...args: Parameters<NativeAddon['linearForward']>): Promise<void>;
+  linearBackwardAsync(...args: Parameters<NativeAddon['linearBackward']>): Promise<void>;
   /** The recurrent kernel in use (read from RNN_NATIVE_RECURRENT / RNN_NATIVE_ISA at the first call) and the team size. */
   kernelInfo(): { recurrent: 'packed' | 'blas'; isa: 'avx512' | 'avx2' | 'portable'; bestIsa: 'avx512' | 'avx2' | 'portable'; numThreads: number };
 }

@@ -16,6 +16,7 @@
         "native/kernels/rnn.cc",
         "native/kernels/lstm.cc",
         "native/kernels/loss.cc",
+        "native/kernels/linear.cc",
         "native/kernels/char_model.cc",
         "native/binding/addon.cc",
         "native/binding/run.cc",
@@ -26,7 +27,8 @@
         "native/binding/activations_binding.cc",
         "native/binding/training_binding.cc",
         "native/binding/scan_binding.cc",
-        "native/binding/layer_binding.cc"
+        "native/binding/layer_binding.cc",
+        "native/binding/linear_binding.cc"
       ],
       "include_dirs": [
         "<!(node -p \"require('node-addon-api').include_dir\")",

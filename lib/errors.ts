@@ -12,7 +12,7 @@ export type ErrorCode =
   | 'ERR_RNN_KEY'
   /** A number or string out of its allowed range: a size, a seed, a rate, a class id, a character, an alphabet. */
   | 'ERR_RNN_VALUE'
-  /** A cache that is not the one the matching forward pass returned. */
+  /** A cache or tape that is not the one the matching forward pass returned. */
   | 'ERR_RNN_CACHE'
   /** Sizes no call can take: beyond what one BLAS call can index, or beyond the machine's memory. */
   | 'ERR_RNN_TOO_LARGE'

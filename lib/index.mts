@@ -22,6 +22,8 @@ export {
   kernelInfo,
   setNumThreads,
   outputLayerBackward,
+  softmaxCrossEntropy,
+  Linear,
   glorotUniform,
   initLstmParams,
   initRnnParams,
@@ -34,6 +36,5 @@ export {
   Gru,
   Lstm,
   Rnn,
-  Tape,
 } from './index.js';
 export type * from './index.js';

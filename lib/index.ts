@@ -30,8 +30,11 @@ export { sigmoid, softmax } from './activations';
 export { RandomState } from './random';
 export type { BlasInfo, KernelInfo } from './blas';
 export { blasInfo, getNumThreads, kernelInfo, setNumThreads } from './blas';
-export type { OutputLayerBackwardResult, OutputLayerParams, Targets } from './loss';
-export { outputLayerBackward } from './loss';
+export type { ClassIds, OutputLayerBackwardResult, OutputLayerParams, SoftmaxCrossEntropyOptions, SoftmaxCrossEntropyResult, Targets } from './loss';
+export { outputLayerBackward, softmaxCrossEntropy } from './loss';
+export type { LinearBackwardResult, LinearForwardResult, LinearOptions, LinearParameters, LinearTape } from './linear';
+export { Linear } from './linear';
+export type { Layout, Lengths } from './sequences';
 export type { Dtype, InitialPrediction, InitOptions, LstmInitOptions, LstmInitialParams, RnnInitialParams } from './init';
 export { glorotUniform, initLstmParams, initRnnParams } from './init';
 export type { AdamOptions, SgdOptions, TensorDict } from './optimizers';
@@ -45,9 +48,6 @@ export type {
   ForwardResult,
   GruOptions,
   LayerDtype,
-  LayerFloat,
-  Layout,
-  Lengths,
   LstmBackwardOptions as LstmLayerBackwardOptions,
   LstmBackwardResult as LstmLayerBackwardResult,
   LstmForwardOptions as LstmLayerForwardOptions,
@@ -55,6 +55,7 @@ export type {
   RecurrentOptions,
   RnnOptions,
 } from './recurrent-layers';
-export { Gru, Lstm, Rnn, Tape } from './recurrent-layers';
+export type { Tape } from './recurrent-layers';
+export { Gru, Lstm, Rnn } from './recurrent-layers';
 export type { ErrorCode, RnnError } from './errors';
-export type { ArgumentFloat, CallFloat, DtypeFloat, OnlyKeysOf, OptionsDtype, Prediction, TensorFloat } from './typing';
+export type { ArgumentFloat, CallFloat, DtypeFloat, LayerFloat, OnlyKeysOf, OptionsDtype, Prediction, TensorFloat } from './typing';

@@ -2,7 +2,7 @@
 import type { RandomState } from './random';
 import type { Float, FloatArrayConstructor, Tensor } from './tensor';
 import type { DtypeFloat, OptionsDtype } from './typing';
-import { checkIndexable, checkOptions, describe, positiveInteger } from './validate';
+import { checkIndexable, checkOptions, describe, lengthOf, positiveInteger } from './validate';
 import { libraryError } from './errors';
 
 export type Dtype = 'float64' | 'float32';
@@ -13,10 +13,15 @@ export function arrayType(dtype: unknown, name: string): FloatArrayConstructor {
   throw libraryError(TypeError, 'ERR_RNN_VALUE', `${name} must be 'float64' or 'float32', got ${typeof dtype === 'string' ? `'${dtype}'` : describe(dtype)}`);
 }
 
+/** Fills `data` with U(-limit, limit) draws in order, one `random()` each (PyTorch's layer initializations are of this form). */
+export function fillUniform(data: Float, limit: number, random: RandomState): void {
+  const n = lengthOf(data);
+  for (let i = 0; i < n; ++i) data[i] = (2 * random.random() - 1) * limit;
+}
+
 /** Fills `data`, a (fanOut, fanIn) matrix, with Glorot/Xavier uniform draws: U(-l, l) with l = √(6 / (fanIn + fanOut)). */
 export function fillGlorotUniform(data: Float, fanOut: number, fanIn: number, random: RandomState): void {
-  const limit = Math.sqrt(6 / (fanIn + fanOut));
-  for (let i = 0; i < fanOut * fanIn; ++i) data[i] = (2 * random.random() - 1) * limit;
+  fillUniform(data, Math.sqrt(6 / (fanIn + fanOut)), random);
 }
 
 function randomState(value: unknown): RandomState {

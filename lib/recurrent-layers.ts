@@ -4,17 +4,17 @@
 import { native, callNative } from './native';
 import { libraryError } from './errors';
 import { RandomState } from './random';
+import { sequenceLayout, sequenceLengths, type Layout, type Lengths } from './sequences';
 import { allocateResults, type Float, type FloatArrayConstructor, type Tensor, type TensorLike } from './tensor';
+import type { LayerFloat } from './typing';
 import {
-  checkIndexable, checkIntact, checkMemory, checkOptions, checkShapeIs, describe, lengthOf, positiveInteger, toTensor, typedArrayKind,
+  checkIndexable, checkIntact, checkMemory, checkOptions, checkShapeIs, describe, positiveInteger, toTensor, typedArrayKind,
 } from './validate';
 
-/** `'time-major'`: x (T, m, I), as PyTorch by default and ONNX; `'batch-major'`: x (m, T, I), as PyTorch's `batch_first`, Keras and tfjs. */
-export type Layout = 'time-major' | 'batch-major';
+export type { Layout, Lengths };
+
 /** The dtype of a layer: every tensor it takes and returns. */
 export type LayerDtype = 'float32' | 'float64';
-/** The typed array of a layer dtype. */
-export type LayerFloat<D> = [D] extends ['float64'] ? Float64Array : Float32Array;
 
 /** What every recurrent layer is built from. */
 export interface RecurrentOptions<D extends LayerDtype = LayerDtype> {
@@ -45,9 +45,6 @@ export interface RnnOptions<D extends LayerDtype = LayerDtype> extends Recurrent
   /** Default 'tanh'. */
   nonlinearity?: 'tanh' | 'relu';
 }
-
-/** Sequence lengths: m integers in [0, T]. */
-export type Lengths = Int32Array | readonly number[];
 
 export interface ForwardOptions {
   /** Each sequence's length in [0, T]: steps past it are not computed and y is zero there. Default: T for all. */
@@ -195,28 +192,11 @@ function seedOption(value: unknown): number {
   return value;
 }
 
-/** A fresh Int32Array of the m lengths, or null when every one is T (the kernels' fast path). */
+/** A private copy of the m lengths, or null when every one is T (the kernels' fast path). */
 function lengthsArgument(value: unknown, m: number, T: number): Int32Array | null {
   if (value === undefined) return null;
-  const kind = typedArrayKind(value);
-  if (!Array.isArray(value) && kind !== 'Int32Array') {
-    throw libraryError(TypeError, 'ERR_RNN_TYPE', `lengths must be an Int32Array or an array of numbers, got ${describe(value)}`);
-  }
-  const source = value as ArrayLike<unknown>;
-  const count = kind === 'Int32Array' ? lengthOf(value as Int32Array) : source.length;
-  if (count !== m) throw libraryError(RangeError, 'ERR_RNN_SHAPE', `lengths must have m = ${m} values (m comes from x), got ${count}`);
-  const lengths = new Int32Array(m);
-  let full = true;
-  for (let b = 0; b < m; ++b) {
-    const v = source[b];
-    if (typeof v !== 'number') throw libraryError(TypeError, 'ERR_RNN_TYPE', `lengths[${b}] must be a number, got ${describe(v)}`);
-    if (!Number.isInteger(v) || v < 0 || v > T) {
-      throw libraryError(RangeError, 'ERR_RNN_VALUE', `lengths[${b}] must be an integer in [0, T] = [0, ${T}], got ${v}`);
-    }
-    lengths[b] = v;
-    if (v !== T) full = false;
-  }
-  return full ? null : lengths;
+  const lengths = sequenceLengths(value, m, T, 'm comes from x');
+  return lengths.every((length) => length === T) ? null : lengths;
 }
 
 abstract class RecurrentLayer<F extends Float> {
@@ -246,7 +226,7 @@ abstract class RecurrentLayer<F extends Float> {
     this.numLayers = o.numLayers === undefined ? 1 : positiveInteger(o.numLayers, 'options.numLayers');
     if (this.numLayers > 64) throw libraryError(RangeError, 'ERR_RNN_VALUE', `options.numLayers must be at most 64, got ${this.numLayers}`);
     this.bidirectional = booleanOption(o.bidirectional, 'options.bidirectional', false);
-    this.layout = choice(o.layout, 'options.layout', ['time-major', 'batch-major'] as const);
+    this.layout = sequenceLayout(o.layout);
     this.dtype = choice(o.dtype, 'options.dtype', ['float32', 'float64'] as const);
     this.dropout = dropoutRate(o.dropout);
     this.#random = new RandomState(seedOption(o.seed));

@@ -22,6 +22,9 @@ export type TensorFloat<T> = [ArgumentFloat<T>] extends [never] ? Float64Array :
 /** The array type of a `dtype` option: Float64Array when it is absent. */
 export type DtypeFloat<D> = [D] extends ['float32'] ? Float32Array : [D] extends ['float64' | undefined] ? Float64Array : Float;
 
+/** The array type of a layer's `dtype` option: Float32Array, the layers' default, when it is absent. */
+export type LayerFloat<D> = [D] extends ['float64'] ? Float64Array : [D] extends ['float32' | undefined] ? Float32Array : Float;
+
 /**
  * The prediction key of a forward result: present when the parameters have the prediction weight `W`, optional
  * when they may lack it, absent when they do not have it.

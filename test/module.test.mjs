@@ -31,9 +31,9 @@ const API = [
  */
 const UTILITIES = [
   'setNumThreads', 'getNumThreads', 'blasInfo', 'kernelInfo',
-  'outputLayerBackward', 'glorotUniform', 'initLstmParams', 'initRnnParams', 'clipByValue', 'clipByGlobalNorm', 'globalNorm',
+  'outputLayerBackward', 'softmaxCrossEntropy', 'glorotUniform', 'initLstmParams', 'initRnnParams', 'clipByValue', 'clipByGlobalNorm', 'globalNorm',
 ];
-const CLASSES = ['Adam', 'CharModel', 'RandomState', 'Sgd'];
+const CLASSES = ['Adam', 'CharModel', 'Gru', 'Linear', 'Lstm', 'RandomState', 'Rnn', 'Sgd'];
 
 const isClass = (f) => typeof f === 'function' && /^class\b/.test(Function.prototype.toString.call(f));
 const runtimeNames = (mod) => Object.keys(mod).filter((k) => k !== 'default' && k !== '__esModule').sort();
@@ -106,6 +106,11 @@ test('a function called through either entry gives the same result', () => {
       const [, m, T] = V.input('da').shape;
       return rn.outputLayerBackward(V.input('da'), { Wy: V.input('Wy'), by: V.input('by') }, { data: new Int32Array(m * T), shape: [m, T] });
     },
+    softmaxCrossEntropy: (rn) => rn.softmaxCrossEntropy(V.input('z'), { data: new Int32Array(V.input('z').shape[0]), shape: [V.input('z').shape[0]] }),
+    Lstm: (rn) => new rn.Lstm({ inputSize: 3, hiddenSize: 2, dtype: 'float64' }).forward([[[1, 2, 3]], [[0, 1, 0]]]),
+    Gru: (rn) => new rn.Gru({ inputSize: 3, hiddenSize: 2, bidirectional: true }).forward([[[1, 2, 3]], [[0, 1, 0]]]),
+    Rnn: (rn) => new rn.Rnn({ inputSize: 3, hiddenSize: 2, numLayers: 2 }).forward([[[1, 2, 3]], [[0, 1, 0]]], { lengths: [1] }),
+    Linear: (rn) => new rn.Linear({ inputSize: V.input('z').shape[1], outputSize: 3, dtype: 'float64' }).forward(V.input('z')),
     glorotUniform: (rn) => ({ w: rn.glorotUniform(3, 4, new rn.RandomState(1)) }),
     initLstmParams: (rn) => rn.initLstmParams({ n_x: 2, n_a: 3, random: new rn.RandomState(1) }),
     initRnnParams: (rn) => rn.initRnnParams({ n_x: 2, n_a: 3, random: new rn.RandomState(1) }),
@@ -222,7 +227,7 @@ test('dist/index.d.ts and dist/index.d.mts exist and declare every function', ()
     'dist/rnn.d.ts': ['rnnCellForward', 'rnnForward', 'rnnCellBackward', 'rnnBackward', 'rnnForwardAsync', 'rnnBackwardAsync'],
     'dist/lstm.d.ts': ['lstmCellForward', 'lstmForward', 'lstmCellBackward', 'lstmBackward', 'lstmForwardAsync', 'lstmBackwardAsync'],
     'dist/blas.d.ts': ['setNumThreads', 'getNumThreads', 'blasInfo', 'kernelInfo'],
-    'dist/loss.d.ts': ['outputLayerBackward'],
+    'dist/loss.d.ts': ['outputLayerBackward', 'softmaxCrossEntropy'],
     'dist/init.d.ts': ['glorotUniform', 'initLstmParams', 'initRnnParams'],
     'dist/optimizers.d.ts': ['clipByValue', 'clipByGlobalNorm', 'globalNorm'],
     'dist/activations.d.ts': ['softmax', 'sigmoid'],

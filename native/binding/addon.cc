@@ -25,6 +25,7 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
   add("softmax", softmax);
   add("sigmoid", sigmoid);
   add("outputLayerBackward", output_layer_backward);
+  add("softmaxCrossEntropy", softmax_cross_entropy);
   add("charModelTrainStep", train_step);
   add("charModelTrainStepAsync", train_step_async);
   add("charModelNext", next_character);
@@ -45,6 +46,10 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
   add("layerForwardAsync", layer_forward_async);
   add("layerBackward", layer_backward);
   add("layerBackwardAsync", layer_backward_async);
+  add("linearForward", linear_forward);
+  add("linearForwardAsync", linear_forward_async);
+  add("linearBackward", linear_backward);
+  add("linearBackwardAsync", linear_backward_async);
   return exports;
 }
 

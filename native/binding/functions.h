@@ -15,6 +15,7 @@ Napi::Value lstm_backward_async(const Napi::CallbackInfo& info);
 Napi::Value softmax(const Napi::CallbackInfo& info);
 Napi::Value sigmoid(const Napi::CallbackInfo& info);
 Napi::Value output_layer_backward(const Napi::CallbackInfo& info);
+Napi::Value softmax_cross_entropy(const Napi::CallbackInfo& info);
 Napi::Value train_step(const Napi::CallbackInfo& info);
 Napi::Value train_step_async(const Napi::CallbackInfo& info);
 Napi::Value next_character(const Napi::CallbackInfo& info);
@@ -35,5 +36,9 @@ Napi::Value layer_forward(const Napi::CallbackInfo& info);
 Napi::Value layer_forward_async(const Napi::CallbackInfo& info);
 Napi::Value layer_backward(const Napi::CallbackInfo& info);
 Napi::Value layer_backward_async(const Napi::CallbackInfo& info);
+Napi::Value linear_forward(const Napi::CallbackInfo& info);
+Napi::Value linear_forward_async(const Napi::CallbackInfo& info);
+Napi::Value linear_backward(const Napi::CallbackInfo& info);
+Napi::Value linear_backward_async(const Napi::CallbackInfo& info);
 
 }  // namespace rnn::binding

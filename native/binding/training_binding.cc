@@ -1,4 +1,4 @@
-// The output layer's loss, clipping, optimizer updates and the character model's fused training step.
+// The losses, clipping, optimizer updates and the character model's fused training step.
 #include "../kernels/char_model.h"
 #include "../kernels/loss.h"
 #include "../kernels/optimizers.h"
@@ -19,6 +19,20 @@ Kernel bind_output_layer_backward(const Napi::CallbackInfo& info) {
                                       dim(info, 10),        dim(info, 11)};
     double* loss = array<double>(info, 7);
     return [p, loss] { *loss = rnn::output_layer_backward(p); };
+  });
+}
+
+// (dlogits, logits, targets, loss: Float64Array(1), rows, C)
+Kernel bind_softmax_cross_entropy(const Napi::CallbackInfo& info) {
+  return bind_by_dtype(info, [](const Napi::CallbackInfo& info, auto tag) -> Kernel {
+    using Real = decltype(tag);
+    Real* dlogits = array<Real>(info, 0);
+    const Real* logits = array<Real>(info, 1);
+    const std::int32_t* targets = ids(info, 2);
+    double* loss = array<double>(info, 3);
+    const std::size_t rows = std::size_t(number(info, 4));
+    const int classes = dim(info, 5);
+    return [=] { *loss = rnn::softmax_cross_entropy(dlogits, logits, targets, rows, classes); };
   });
 }
 
@@ -112,6 +126,9 @@ Kernel bind_adam_update(const Napi::CallbackInfo& info) {
 
 Napi::Value output_layer_backward(const Napi::CallbackInfo& info) {
   return run_now(info, bind_output_layer_backward(info));
+}
+Napi::Value softmax_cross_entropy(const Napi::CallbackInfo& info) {
+  return run_now(info, bind_softmax_cross_entropy(info));
 }
 Napi::Value train_step(const Napi::CallbackInfo& info) { return run_now(info, bind_train_step(info)); }
 Napi::Value train_step_async(const Napi::CallbackInfo& info) { return run_async(info, bind_train_step(info)); }

@@ -69,4 +69,14 @@ void column_sums(Real* out, const Real* a, std::size_t rows, std::size_t cols) {
   });
 }
 
+// out (rows, cols) = every row a copy of row (cols): a bias broadcast over the batch, before a GEMM adds into it
+// with beta = 1. Rows are shared among the team's threads.
+template <typename Real>
+void broadcast_rows(Real* out, const Real* row, std::size_t rows, std::size_t cols) {
+  parallel_for(threads_for(double(rows) * cols, kElementsPerThread), rows, [&](std::size_t r0, std::size_t r1) {
+    for (std::size_t r = r0; r < r1; ++r)
+      for (std::size_t c = 0; c < cols; ++c) out[r * cols + c] = row[c];
+  });
+}
+
 }  // namespace rnn

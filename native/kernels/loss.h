@@ -5,6 +5,13 @@
 
 namespace rnn {
 
+// Shapes: Z (rows, n) logits; targets (rows) class ids in [0, n), or -1 for a masked position that adds nothing.
+// For J the mean cross-entropy of softmax(Z) over the unmasked rows, writes dZ (rows, n) = ∂J/∂Z (zero rows where
+// masked; dZ may be Z itself) and returns J (0, and dZ all zero, when every row is masked). Numerically stable:
+// each row's maximum is subtracted before the exponentials.
+template <typename Real>
+double softmax_cross_entropy(Real* dZ, const Real* Z, const std::int32_t* targets, std::size_t rows, int n);
+
 // Time-major shapes: H (rows, n_a) hidden states, row t·m + j for step t and example j; Wy (n_y, n_a); by (n_y);
 // targets (rows) class ids in [0, n_y), or -1 for a masked (padded) position that adds nothing. Z is scratch of
 // rows · n_y values. For J the mean cross-entropy over the unmasked rows, writes dH (rows, n_a) = ∂J/∂H,
