@@ -19,7 +19,7 @@ namespace rnn {
 // decreasing length, each row's steps in the order its direction processes them (X[s] row i is that row's s-th
 // processed input, zero past its length), and `active` (T) the number of rows still running at each step,
 // non-increasing (null: m at every step). At step s only rows [0, active[s]) are computed; the other rows of
-// H[s + 1] and C[s + 1] are zero, so a row's final state is H[length][row].
+// H[s + 1], C[s + 1] and Z[s] are zero, so a row's final state is H[length][row].
 template <typename Real>
 struct ScanForward {
   Real* Z;
