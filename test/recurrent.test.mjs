@@ -81,7 +81,7 @@ test('RNN_NATIVE_RECURRENT=blas selects the BLAS path, and kernelInfo says so', 
 });
 
 for (const isa of ISAS) {
-  test(`the packed kernel (${isa}) equals the BLAS path at 1 and 2 threads, both cells and dtypes, every n_a and m`, () => {
+  test(`the packed kernel (${isa}) equals the BLAS path at 1 and 2 threads, every cell (notebook functions and layers) and dtype, every n_a and m`, () => {
     const packed = packedRuns[isa];
     assert.equal(packed.kernel, { recurrent: 'packed', isa, bestIsa: best, numThreads: 1 });
     for (const [i, run] of packed.runs.entries()) assertWithin(run, reference.runs[i], `${isa} at ${run.threads} threads`);

@@ -1,4 +1,4 @@
-// Runs a fixed set of forward and backward passes and of character-model training steps and prints every result as
+// Runs a fixed set of forward and backward passes (notebook functions and layers) and of character-model training steps and prints every result as
 // JSON (base64 of the raw bytes), together with kernelInfo(). The parent (test/recurrent.test.mjs) starts it under
 // different RNN_NATIVE_RECURRENT / RNN_NATIVE_ISA settings, which the addon reads once at load, and compares.
 // argv[2]: a JSON list of thread counts to run every case at, in order (setNumThreads between them).
@@ -7,6 +7,9 @@ import { RandomState } from 'rnn-native';
 
 export const UNITS = [1, 5, 15, 16, 17, 33, 64, 96, 257];
 export const BATCHES = [1, 9];
+// The layers' hidden sizes: every threshold of UNITS up to 64 (the notebook cases cover the larger tiles; the
+// layers' outputs at 96 and 257 would make the children's output too long to compare).
+const LAYER_UNITS = UNITS.filter((n) => n <= 64);
 
 const b64 = (a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
 
@@ -52,6 +55,27 @@ function runCase(cell, dtype, n_a, m) {
   return Object.fromEntries(Object.entries(out).map(([k, v]) => [k, b64(v.data)]));
 }
 
+// A 2-layer bidirectional layer with unsorted lengths (0 and T among them), forward and backward.
+const LAYERS = {
+  lstm: (o) => new rn.Lstm(o),
+  gru: (o) => new rn.Gru(o),
+  'gru resetAfter=false': (o) => new rn.Gru({ ...o, resetAfter: false }),
+  'rnn relu': (o) => new rn.Rnn({ ...o, nonlinearity: 'relu' }),
+};
+function runLayer(cell, dtype, H, m) {
+  const I = 3, T = 4, L = 2, D = 2;
+  const layer = LAYERS[cell]({ inputSize: I, hiddenSize: H, numLayers: L, bidirectional: true, dtype, seed: H * 10 + m });
+  const r = new RandomState(2000 + H * 10 + m);
+  const lengths = Array.from({ length: m }, (_, b) => (m === 1 ? 3 : [4, 0, 1, 2, 3, 4, 4, 2, 1][b]));
+  const hasCell = cell === 'lstm';
+  const states = () => tensor(r, dtype, L * D, m, H);
+  const f = layer.forward(tensor(r, dtype, T, m, I), { lengths, h0: states(), ...(hasCell ? { c0: states() } : {}), tape: true });
+  const b = layer.backward(f.tape, { dy: tensor(r, dtype, T, m, D * H), dhN: states(), ...(hasCell ? { dcN: states() } : {}) });
+  const out = { y: f.y, hN: f.hN, dx: b.dx, dh0: b.dh0, ...(hasCell ? { cN: f.cN, dc0: b.dc0 } : {}) };
+  for (const [name, g] of Object.entries(b.grads)) out[name] = g;
+  return Object.fromEntries(Object.entries(out).map(([k, v]) => [k, b64(v.data)]));
+}
+
 // Three SGD steps and a sample of a character model (40 units, 9 characters, batches of 6 × 9).
 function runModel(cell, dtype) {
   const model = rn.CharModel.create({ alphabet: 'abcdefgh\n', cell, hiddenSize: 40, dtype, seed: 3 });
@@ -73,6 +97,9 @@ const runs = threads.map((n) => {
       for (const n_a of UNITS) for (const m of BATCHES) cases[`${cell} ${dtype} n_a=${n_a} m=${m}`] = runCase(cell, dtype, n_a, m);
       cases[`${cell} ${dtype} char model`] = runModel(cell, dtype);
     }
+  for (const cell of Object.keys(LAYERS))
+    for (const dtype of ['float64', 'float32'])
+      for (const H of LAYER_UNITS) for (const m of BATCHES) cases[`layer ${cell} ${dtype} H=${H} m=${m}`] = runLayer(cell, dtype, H, m);
   return { threads: n, cases };
 });
 process.stdout.write(JSON.stringify({ kernel: rn.kernelInfo(), runs }));
