@@ -54,6 +54,7 @@ export type {
   LstmForwardResult as LstmLayerForwardResult,
   RecurrentOptions,
   RnnOptions,
+  TapeOf,
 } from './recurrent-layers';
 export type { Tape } from './recurrent-layers';
 export { Gru, Lstm, Rnn } from './recurrent-layers';

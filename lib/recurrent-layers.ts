@@ -83,6 +83,9 @@ export interface ForwardResult<F extends Float> {
   tape?: Tape;
 }
 
+/** The `tape` key of a forward result: there when the options say `tape: true`, absent when they cannot. */
+export type TapeOf<O> = O extends { tape: true } ? { tape: Tape } : O extends { tape?: false } ? { tape?: undefined } : { tape?: Tape };
+
 export interface LstmForwardResult<F extends Float> extends ForwardResult<F> {
   /** (L·D, m, H) the final cell states. */
   cN: Tensor<F>;
@@ -311,15 +314,15 @@ abstract class RecurrentLayer<F extends Float> {
     const { L, D, H } = this.#shape;
     const DH = D * H;
     checkIndexable('T·m', T * m);
-    const layout = native.layerLayout(this.#shape.cell, L, D, this.inputSize, H, m, T);
+    const tapeSize = keep ? native.layerLayout(this.#shape.cell, L, D, this.inputSize, H, m, T).tape : 0;
     const maskSize = training && this.dropout > 0 && L > 1 ? (L - 1) * T * m * DH : 0;
     const stateSize = L * DH * m;
     const resultSize = T * m * DH + stateSize * (hasCell ? 2 : 1);
     const workspace = 2 * T * m * Math.max(this.inputSize, DH) + (keep ? 0 : T * m * (6 * H + 2 * DH));
-    checkMemory(resultSize + (keep ? layout.tape + this.#flat.length : 0) + maskSize + workspace, this.#Array.BYTES_PER_ELEMENT, { I: this.inputSize, H, L, D, m, T });
+    checkMemory(resultSize + (keep ? tapeSize + this.#flat.length : 0) + maskSize + workspace, this.#Array.BYTES_PER_ELEMENT, { I: this.inputSize, H, L, D, m, T });
     const masks = maskSize > 0 ? this.#masks(maskSize) : null;
     const [y, hN, cN] = allocateResults(this.#Array, !async, T * m * DH, stateSize, hasCell ? stateSize : 0);
-    const [buffer] = keep ? allocateResults(this.#Array, false, layout.tape) : [null];
+    const [buffer] = keep ? allocateResults(this.#Array, false, tapeSize) : [null];
     const params = keep ? (this.#flat.slice() as Float) : this.#flat;
     checkIntact({ x, h0: h0 ?? undefined, c0: c0 ?? undefined });
     this.#checkParameters();
@@ -427,11 +430,11 @@ export class Lstm<D extends LayerDtype = 'float32'> extends RecurrentLayer<Layer
     super(CellId.Lstm, 'Lstm', options, []);
   }
   /** y, hN, cN of x (T, m, I) (batch-major: (m, T, I)). */
-  forward(x: TensorLike, options?: LstmForwardOptions): LstmForwardResult<LayerFloat<D>> {
-    return this.runForward(x, options) as LstmForwardResult<LayerFloat<D>>;
+  forward<O extends LstmForwardOptions = {}>(x: TensorLike, options?: O): LstmForwardResult<LayerFloat<D>> & TapeOf<O> {
+    return this.runForward(x, options) as LstmForwardResult<LayerFloat<D>> & TapeOf<O>;
   }
-  forwardAsync(x: TensorLike, options?: LstmForwardOptions): Promise<LstmForwardResult<LayerFloat<D>>> {
-    return this.runForwardAsync(x, options) as Promise<LstmForwardResult<LayerFloat<D>>>;
+  forwardAsync<O extends LstmForwardOptions = {}>(x: TensorLike, options?: O): Promise<LstmForwardResult<LayerFloat<D>> & TapeOf<O>> {
+    return this.runForwardAsync(x, options) as Promise<LstmForwardResult<LayerFloat<D>> & TapeOf<O>>;
   }
   /** Gradients of x, h0, c0 and every parameter from ∂J/∂y, ∂J/∂hN, ∂J/∂cN (absent ones zero). */
   backward(tape: Tape, options: LstmBackwardOptions): LstmBackwardResult<LayerFloat<D>> {
@@ -450,11 +453,11 @@ export class Gru<D extends LayerDtype = 'float32'> extends RecurrentLayer<LayerF
     super(resetAfter ? CellId.Gru : CellId.GruResetBefore, 'Gru', options, ['resetAfter']);
     this.resetAfter = resetAfter;
   }
-  forward(x: TensorLike, options?: ForwardOptions): ForwardResult<LayerFloat<D>> {
-    return this.runForward(x, options);
+  forward<O extends ForwardOptions = {}>(x: TensorLike, options?: O): ForwardResult<LayerFloat<D>> & TapeOf<O> {
+    return this.runForward(x, options) as ForwardResult<LayerFloat<D>> & TapeOf<O>;
   }
-  forwardAsync(x: TensorLike, options?: ForwardOptions): Promise<ForwardResult<LayerFloat<D>>> {
-    return this.runForwardAsync(x, options);
+  forwardAsync<O extends ForwardOptions = {}>(x: TensorLike, options?: O): Promise<ForwardResult<LayerFloat<D>> & TapeOf<O>> {
+    return this.runForwardAsync(x, options) as Promise<ForwardResult<LayerFloat<D>> & TapeOf<O>>;
   }
   backward(tape: Tape, options: BackwardOptions): BackwardResult<LayerFloat<D>> {
     return this.runBackward(tape, options);
@@ -472,11 +475,11 @@ export class Rnn<D extends LayerDtype = 'float32'> extends RecurrentLayer<LayerF
     super(nonlinearity === 'tanh' ? CellId.RnnTanh : CellId.RnnRelu, 'Rnn', options, ['nonlinearity']);
     this.nonlinearity = nonlinearity;
   }
-  forward(x: TensorLike, options?: ForwardOptions): ForwardResult<LayerFloat<D>> {
-    return this.runForward(x, options);
+  forward<O extends ForwardOptions = {}>(x: TensorLike, options?: O): ForwardResult<LayerFloat<D>> & TapeOf<O> {
+    return this.runForward(x, options) as ForwardResult<LayerFloat<D>> & TapeOf<O>;
   }
-  forwardAsync(x: TensorLike, options?: ForwardOptions): Promise<ForwardResult<LayerFloat<D>>> {
-    return this.runForwardAsync(x, options);
+  forwardAsync<O extends ForwardOptions = {}>(x: TensorLike, options?: O): Promise<ForwardResult<LayerFloat<D>> & TapeOf<O>> {
+    return this.runForwardAsync(x, options) as Promise<ForwardResult<LayerFloat<D>> & TapeOf<O>>;
   }
   backward(tape: Tape, options: BackwardOptions): BackwardResult<LayerFloat<D>> {
     return this.runBackward(tape, options);
