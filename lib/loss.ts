@@ -163,7 +163,7 @@ export function softmaxCrossEntropy<L extends TensorLike>(
   options?: SoftmaxCrossEntropyOptions,
 ): SoftmaxCrossEntropyResult<TensorFloat<L>> {
   const o = checkOptions(options, 'options', ['lengths', 'layout']);
-  const layout = sequenceLayout(o.layout);
+  const layout = sequenceLayout(o.layout, 'options.layout');
   const z = toTensor(logits, 'logits', Float64Array);
   const dtype = typedArrayKind(z.data) === 'Float32Array' ? Float32Array : Float64Array;
   const { shape } = z;

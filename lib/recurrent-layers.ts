@@ -219,8 +219,11 @@ abstract class RecurrentLayer<F extends Float> {
   readonly #random: RandomState;
 
   protected constructor(cell: CellId, className: string, options: unknown, extraKeys: readonly string[]) {
+    if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+      const got = options === undefined ? '' : `, got ${describe(options)}`;
+      throw libraryError(TypeError, 'ERR_RNN_TYPE', `new ${className}() needs options { inputSize, hiddenSize }${got}`);
+    }
     const o = checkOptions(options, 'options', [...OPTION_KEYS, ...extraKeys]);
-    if (options === undefined) throw libraryError(TypeError, 'ERR_RNN_TYPE', `new ${className}() needs options { inputSize, hiddenSize }`);
     for (const key of ['inputSize', 'hiddenSize']) {
       if (o[key] === undefined) throw libraryError(TypeError, 'ERR_RNN_KEY', `options.${key} is missing: new ${className}() needs inputSize and hiddenSize`);
     }
@@ -229,7 +232,7 @@ abstract class RecurrentLayer<F extends Float> {
     this.numLayers = o.numLayers === undefined ? 1 : positiveInteger(o.numLayers, 'options.numLayers');
     if (this.numLayers > 64) throw libraryError(RangeError, 'ERR_RNN_VALUE', `options.numLayers must be at most 64, got ${this.numLayers}`);
     this.bidirectional = booleanOption(o.bidirectional, 'options.bidirectional', false);
-    this.layout = sequenceLayout(o.layout);
+    this.layout = sequenceLayout(o.layout, 'options.layout');
     this.dtype = choice(o.dtype, 'options.dtype', ['float32', 'float64'] as const);
     this.dropout = dropoutRate(o.dropout);
     this.#random = new RandomState(seedOption(o.seed));
@@ -237,11 +240,20 @@ abstract class RecurrentLayer<F extends Float> {
     const D = this.bidirectional ? 2 : 1;
     this.#shape = { cell, L: this.numLayers, D, I: this.inputSize, H: this.hiddenSize, batchMajor: this.layout === 'batch-major' };
 
-    checkIndexable('4·H·max(I, D·H)', 4 * this.hiddenSize * Math.max(this.inputSize, D * this.hiddenSize));
+    checkIndexable('I', this.inputSize);
+    checkIndexable('D·H', D * this.hiddenSize);
     const layout = native.layerLayout(cell, this.numLayers, D, this.inputSize, this.hiddenSize, 0, 0);
     // G·H, the rows of every weight: the length of a bias (offsets of bias_ih and bias_hh of layer 0).
     const GH = (layout.offsets[3] as number) - (layout.offsets[2] as number);
-    checkMemory(layout.parameters, this.#Array.BYTES_PER_ELEMENT, { I: this.inputSize, H: this.hiddenSize, L: this.numLayers });
+    const G = GH / this.hiddenSize;
+    const cellName = cell === CellId.Lstm ? 'an LSTM' : G === 3 ? 'a GRU' : 'an RNN';
+    const widest = GH * Math.max(this.inputSize, D * this.hiddenSize);
+    if (widest > 2 ** 31 - 1) {
+      throw libraryError(RangeError, 'ERR_RNN_TOO_LARGE', `sizes too large: G·H·max(I, D·H) = ${widest} exceeds ${2 ** 31 - 1}, ` +
+        `the largest size one BLAS call can index (G = ${G} for ${cellName})`);
+    }
+    checkMemory(layout.parameters, this.#Array.BYTES_PER_ELEMENT, { I: this.inputSize, H: this.hiddenSize, L: this.numLayers },
+      'the parameters of this layer need {}');
     this.#flat = new this.#Array(layout.parameters) as F;
     this.#offsets = layout.offsets;
     // PyTorch's initialization, every value U(−1/√H, 1/√H), in the order of the flat vector (PyTorch's order too).
@@ -281,6 +293,11 @@ abstract class RecurrentLayer<F extends Float> {
 
   /** A tensor argument in the layer's dtype: nested arrays are converted, other dtypes are a TypeError. */
   #tensor(value: unknown, name: string): Tensor {
+    const data = typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as { data?: unknown }).data : undefined;
+    const kind = typedArrayKind(data);
+    if (data !== undefined && kind !== 'Float64Array' && kind !== 'Float32Array') {
+      throw libraryError(TypeError, 'ERR_RNN_DTYPE', `${name}.data must be a ${this.#Array.name} (this layer's dtype is ${this.dtype}), got ${describe(data)}`);
+    }
     const tensor = toTensor(value, name, this.#Array);
     if (typedArrayKind(tensor.data) !== this.#Array.name) {
       throw libraryError(TypeError, 'ERR_RNN_DTYPE', `${name} is a ${typedArrayKind(tensor.data)}, but this layer's dtype is ${this.dtype} (${this.#Array.name})`);
@@ -288,12 +305,12 @@ abstract class RecurrentLayer<F extends Float> {
     return tensor;
   }
 
-  /** A (L·D, m, H) state argument, or null when absent. */
-  #state(value: unknown, name: string, m: number): Tensor | null {
+  /** A (L·D, m, H) state argument, or null when absent; `mFrom` says where m comes from. */
+  #state(value: unknown, name: string, m: number, mFrom: string): Tensor | null {
     if (value === undefined) return null;
     const t = this.#tensor(value, name);
     const { L, D, H } = this.#shape;
-    checkShapeIs(t, name, 'L·D, m, H', [L * D, m, H], 'L, D and H come from the layer, m from x');
+    checkShapeIs(t, name, 'L·D, m, H', [L * D, m, H], `L, D and H come from the layer, m from ${mFrom}`);
     return t;
   }
 
@@ -307,8 +324,8 @@ abstract class RecurrentLayer<F extends Float> {
     const o = checkOptions(optionsValue, 'options', allowed);
     const { x, m, T } = this.#input(xValue);
     const lengths = lengthsArgument(o.lengths, m, T);
-    const h0 = this.#state(o.h0, 'h0', m);
-    const c0 = hasCell ? this.#state(o.c0, 'c0', m) : null;
+    const h0 = this.#state(o.h0, 'h0', m, 'x');
+    const c0 = hasCell ? this.#state(o.c0, 'c0', m, 'x') : null;
     const keep = booleanOption(o.tape, 'options.tape', false);
     const training = booleanOption(o.training, 'options.training', false);
     const { L, D, H } = this.#shape;
@@ -356,8 +373,8 @@ abstract class RecurrentLayer<F extends Float> {
       const symbols = this.#shape.batchMajor ? 'm, T, D·H' : 'T, m, D·H';
       checkShapeIs(dy, 'dy', symbols, this.#shape.batchMajor ? [m, T, DH] : [T, m, DH], 'the shape of y: m and T come from the tape, D and H from the layer');
     }
-    const dhN = this.#state(o.dhN, 'dhN', m);
-    const dcN = hasCell ? this.#state(o.dcN, 'dcN', m) : null;
+    const dhN = this.#state(o.dhN, 'dhN', m, 'the tape');
+    const dcN = hasCell ? this.#state(o.dcN, 'dcN', m, 'the tape') : null;
     const stateSize = L * DH * m;
     checkMemory(T * m * I + stateSize * 2 + this.#flat.length + T * m * (3 * Math.max(I, DH) + 5 * H), this.#Array.BYTES_PER_ELEMENT, { I, H, L, D, m, T });
     const [dx, dh0, dc0, grads] = allocateResults(this.#Array, !async, T * m * I, stateSize, hasCell ? stateSize : 0, this.#flat.length);

@@ -9,12 +9,15 @@ export type Layout = 'time-major' | 'batch-major';
 /** Per-sequence lengths: `m` integers in `[0, T]`. */
 export type Lengths = Int32Array | readonly number[];
 
-/** The layout option: `'time-major'` when absent; TypeError for anything but the two names. */
-export function sequenceLayout(value: unknown): Layout {
+/**
+ * The layout option `name`: `'time-major'` when absent; RangeError for another string, TypeError for anything else
+ * (as every option that names one of a few choices).
+ */
+export function sequenceLayout(value: unknown, name: string): Layout {
   if (value === undefined || value === 'time-major') return 'time-major';
   if (value === 'batch-major') return 'batch-major';
-  const got = typeof value === 'string' ? `'${value}'` : describe(value);
-  throw libraryError(TypeError, 'ERR_RNN_VALUE', `layout must be 'time-major' or 'batch-major', got ${got}`);
+  const message = `${name} must be 'time-major' or 'batch-major', got ${typeof value === 'string' ? `'${value}'` : describe(value)}`;
+  throw typeof value === 'string' ? libraryError(RangeError, 'ERR_RNN_VALUE', message) : libraryError(TypeError, 'ERR_RNN_TYPE', message);
 }
 
 /**

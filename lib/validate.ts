@@ -292,12 +292,17 @@ const gib = (bytes: number) => `${(bytes / 2 ** 30).toFixed(1)} GiB`;
  * fails with an obscure message or, worse, succeeds on lent pages and the system kills the process once the kernel
  * touches them. `sizes` names the sizes of the call for the message.
  */
-export function checkMemory(elements: number, bytesPerElement: number, sizes: Record<string, number>): void {
+export function checkMemory(
+  elements: number,
+  bytesPerElement: number,
+  sizes: Record<string, number>,
+  what = 'this call needs {} for its results, caches and workspace',
+): void {
   const bytes = elements * bytesPerElement;
   const limit = memoryLimit();
   if (bytes > limit) {
     const named = Object.entries(sizes).filter(([, v]) => v > 0).map(([k, v]) => `${k} = ${v}`).join(', ');
-    throw libraryError(RangeError, 'ERR_RNN_TOO_LARGE', `not enough memory: this call needs ${gib(bytes)} for its results, caches and workspace ` +
+    throw libraryError(RangeError, 'ERR_RNN_TOO_LARGE', `not enough memory: ${what.replace('{}', gib(bytes))} ` +
       `(${named}), more than the ${gib(limit)} of memory of this machine`);
   }
 }

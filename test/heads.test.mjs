@@ -404,8 +404,8 @@ test('softmaxCrossEntropy errors: options, logits, targets, lengths', async () =
   const targets = { data: new Int32Array(6), shape: [3, 2] };
   const call = (z, t, options) => () => rn.softmaxCrossEntropy(z, t, options);
   await throwsExactly(call(logits, targets, { mask: [] }), TypeError, 'ERR_RNN_KEY', "options has an unknown key 'mask': allowed are lengths, layout");
-  await throwsExactly(call(logits, targets, { layout: 'time' }), TypeError, 'ERR_RNN_VALUE', "layout must be 'time-major' or 'batch-major', got 'time'");
-  await throwsExactly(call(logits, targets, { layout: 0 }), TypeError, 'ERR_RNN_VALUE', "layout must be 'time-major' or 'batch-major', got a number");
+  await throwsExactly(call(logits, targets, { layout: 'time' }), RangeError, 'ERR_RNN_VALUE', "options.layout must be 'time-major' or 'batch-major', got 'time'");
+  await throwsExactly(call(logits, targets, { layout: 0 }), TypeError, 'ERR_RNN_TYPE', "options.layout must be 'time-major' or 'batch-major', got a number");
   await throwsExactly(call(3, targets), TypeError, 'ERR_RNN_TYPE', 'logits must be a Tensor { data, shape } or a nested number array, got a number');
   await throwsExactly(call({ data: new Int32Array(4), shape: [4] }, 0), TypeError, 'ERR_RNN_DTYPE', 'logits.data must be a Float64Array or Float32Array, got Int32Array');
   // targets
