@@ -45,3 +45,52 @@ export function makeInputs(cell, shapeName, dtype) {
     params: Object.fromEntries(Object.entries(params).map(([k, v]) => [k, cast(v)])),
   };
 }
+
+// The recurrent layers (issue 10), float32, time-major. A layer case at a shape of SHAPES uses I = n_x, H = n_a and
+// the same m and T. Parameters are the layer's own seeded initialization (PyTorch's U(-1/sqrt(H), 1/sqrt(H)), seed 1);
+// x (T, m, I) and dy (T, m, D·H) are standard normals from seed 1.
+export const LAYER_SHAPES = ['small', 'medium', 'large'];
+export const LAYER_CASES = {
+  Lstm: { cls: 'Lstm', options: {}, shapes: LAYER_SHAPES },
+  'Lstm bidirectional': { cls: 'Lstm', options: { bidirectional: true }, shapes: ['medium'] },
+  'Lstm 2 layers': { cls: 'Lstm', options: { numLayers: 2 }, shapes: ['medium'] },
+  Gru: { cls: 'Gru', options: { resetAfter: true }, shapes: LAYER_SHAPES },
+};
+/** Variable lengths: m sequences, lengths uniform in [minLength, maxLength] (seed 2), padded to T = maxLength. */
+export const VARLEN = { I: 64, H: 128, m: 256, T: 40, minLength: 5, maxLength: 40 };
+
+/** { I, H, m, T } of a layer shape ('varlen' included). */
+export function layerSizes(shape) {
+  if (shape === 'varlen') return { I: VARLEN.I, H: VARLEN.H, m: VARLEN.m, T: VARLEN.T };
+  const { n_x, n_a, m, T } = SHAPES[shape];
+  return { I: n_x, H: n_a, m, T };
+}
+
+/** The layer's constructor options for a case at a shape. */
+export function layerOptions(name, shape) {
+  const { I, H } = layerSizes(shape);
+  return { inputSize: I, hiddenSize: H, dtype: 'float32', seed: 1, ...LAYER_CASES[name].options };
+}
+
+/** A new layer of the case at the shape (`rn` is the rnn-native module). */
+export function makeLayer(rn, name, shape) {
+  return new rn[LAYER_CASES[name].cls](layerOptions(name, shape));
+}
+
+/** { x (T, m, I), dy (T, m, D·H), lengths (for 'varlen') } as float32 tensors, and the sizes. */
+export function makeLayerInputs(name, shape) {
+  const sizes = layerSizes(shape);
+  const { I, H, m, T } = sizes;
+  const D = LAYER_CASES[name]?.options.bidirectional ? 2 : 1;
+  const r = new RandomState(1);
+  const f32 = (t) => ({ data: Float32Array.from(t.data), shape: t.shape });
+  const x = f32(r.randn(T, m, I));
+  const dy = f32(r.randn(T, m, D * H));
+  let lengths;
+  if (shape === 'varlen') {
+    const g = new RandomState(2);
+    const span = VARLEN.maxLength - VARLEN.minLength + 1;
+    lengths = Int32Array.from({ length: m }, () => VARLEN.minLength + Math.floor(g.random() * span));
+  }
+  return { x, dy, lengths, sizes: { ...sizes, D } };
+}

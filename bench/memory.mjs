@@ -9,15 +9,24 @@
 //     sample to sample whatever the program holds; pinned, RSS follows what is live;
 // (c) faults: minor page faults per call of a float32 forward and of a float64 forward + backward at the medium shape,
 //     after FAULT_WARMUP calls (process.resourceUsage, over FAULT_CALLS calls), with the addon's own allocator policy.
-// Run alone: node bench/memory.mjs [--quick]  (prints the report, then its JSON on the last line). bench/run.mjs runs it too.
+// The layers (issue 10), each in a fresh child too: (d) peak RSS growth of one `tape: false` forward of a 3-layer float32
+// Lstm at the large shape (I = n_x, H = n_a) against one layer's activations + the results (inference keeps one
+// layer's activations, not the stack's), with VmHWM reset through /proc/self/clear_refs where the kernel allows it
+// (else the process's maxRSS, the inputs and the layer allocated before the baseline); (e) minor page faults per call
+// of the 1-layer Lstm `tape: false` forward at the medium shape.
+// Run alone: node bench/memory.mjs [--quick] [--layers]  (prints the report, then its JSON on the last line; --layers:
+// the layer parts only). bench/run.mjs runs it too.
 import { spawnSync } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as rnn from 'rnn-native';
-import { makeInputs, SHAPES } from './inputs.mjs';
+import { layerSizes, makeInputs, makeLayer, makeLayerInputs, SHAPES } from './inputs.mjs';
 
 const MB = 2 ** 20;
 const TARGET_RATIO = 1.2;
+const LAYER_TARGET_RATIO = 1.3;
+const LAYER_STACK = 3;
 const FAULT_WARMUP = 100;
 const FAULT_CALLS = 100;
 const FLAT_MB = 2;
@@ -101,6 +110,61 @@ function faults() {
   };
 }
 
+/** Bytes a `tape: false` forward of an L-layer (D = 1) float32 Lstm may hold beyond its inputs: one layer's activations + the results. */
+function documentedLayerBytes({ I, H, m, T }, L, bytesPerValue) {
+  const values = {
+    'one layer: h and c (T+1, m, H)': 2 * (T + 1) * m * H,
+    'one layer: gates (T, m, 4H)': T * m * 4 * H,
+    'one layer: input copy (T, m, max(I, H))': T * m * Math.max(I, H),
+    'results y (T, m, H)': T * m * H,
+    'results hN, cN (L, m, H)': 2 * L * m * H,
+  };
+  const parts = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, v * bytesPerValue]));
+  return { parts, total: Object.values(parts).reduce((a, b) => a + b, 0) };
+}
+
+const statusKiB = (field) => Number(readFileSync('/proc/self/status', 'utf8').match(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm'))?.[1]);
+
+/** Resets the peak RSS (VmHWM) to the current RSS; false when the kernel does not allow it. */
+function resetPeak() {
+  try {
+    writeFileSync('/proc/self/clear_refs', '5');
+    return statusKiB('VmHWM') <= statusKiB('VmRSS') + 64; // reset: the mark is the current RSS again
+  } catch {
+    return false;
+  }
+}
+
+function layerPeak() {
+  const small = new rnn.Lstm({ inputSize: 8, hiddenSize: 16, numLayers: LAYER_STACK, dtype: 'float32' });
+  small.forward({ data: new Float32Array(4 * 2 * 8), shape: [4, 2, 8] }); // loads the addon and starts the threads
+  const sizes = layerSizes('large');
+  const layer = new rnn.Lstm({ inputSize: sizes.I, hiddenSize: sizes.H, numLayers: LAYER_STACK, dtype: 'float32', seed: 1 });
+  const { x } = makeLayerInputs('Lstm', 'large');
+  globalThis.gc();
+  const reset = resetPeak();
+  const before = process.memoryUsage.rss();
+  const out = layer.forward(x, { tape: false });
+  const peakBytes = reset ? statusKiB('VmHWM') * 1024 : maxRssBytes();
+  const measured = peakBytes - before;
+  if (out.y.data.length !== sizes.T * sizes.m * sizes.H) throw new Error('layer-peak: unexpected y');
+  const documented = documentedLayerBytes(sizes, LAYER_STACK, 4);
+  return {
+    shape: 'large', layers: LAYER_STACK, dtype: 'float32', method: reset ? 'VmHWM after clear_refs' : 'maxRSS',
+    documented, measured, ratio: measured / documented.total,
+  };
+}
+
+function layerFaults() {
+  const layer = makeLayer(rnn, 'Lstm', 'medium');
+  const { x } = makeLayerInputs('Lstm', 'medium');
+  const run = () => layer.forward(x, { tape: false });
+  for (let i = 0; i < FAULT_WARMUP; i++) run();
+  const before = process.resourceUsage().minorPageFault;
+  for (let i = 0; i < FAULT_CALLS; i++) run();
+  return { shape: 'medium', warmup: FAULT_WARMUP, calls: FAULT_CALLS, forwardFloat32: (process.resourceUsage().minorPageFault - before) / FAULT_CALLS };
+}
+
 function child(part, args, env = {}) {
   const self = fileURLToPath(import.meta.url);
   const out = spawnSync(process.execPath, ['--expose-gc', self, `--part=${part}`, ...args], {
@@ -121,6 +185,24 @@ export function measureMemory({ quick }) {
   };
 }
 
+/** The layer parts, each in a fresh child process. */
+export function measureLayerMemory() {
+  const peakResult = child('layer-peak', []);
+  return {
+    peak: { ...peakResult, target: LAYER_TARGET_RATIO, pass: peakResult.ratio <= LAYER_TARGET_RATIO },
+    faults: child('layer-faults', []),
+  };
+}
+
+export function describeLayerMemory({ peak: p, faults: q }) {
+  return [
+    `(d) float32 ${p.layers}-layer Lstm forward (tape: false), large shape: documented ${(p.documented.total / MB).toFixed(1)} MB (` +
+      Object.entries(p.documented.parts).map(([k, v]) => `${k} ${(v / MB).toFixed(1)}`).join(', ') +
+      `); measured peak RSS growth ${(p.measured / MB).toFixed(1)} MB (${p.method}); measured/documented ${p.ratio.toFixed(3)} (target ≤ ${p.target})`,
+    `(e) minor page faults per call of the float32 Lstm layer forward (tape: false) at the ${q.shape} shape after ${q.warmup} calls: ${q.forwardFloat32.toFixed(1)}`,
+  ];
+}
+
 export function describeMemory({ peak: p, flat: f, faults: q }) {
   const lines = [`(a) float64 LSTM forward+backward, large shape: documented ${(p.documented.total / MB).toFixed(1)} MB (` +
     Object.entries(p.documented.parts).map(([k, v]) => `${k} ${(v / MB).toFixed(1)}`).join(', ') +
@@ -138,7 +220,13 @@ if (import.meta.url === pathToFileURL(process.argv[1]).href) {
   if (part === 'peak') console.log(JSON.stringify(peak()));
   else if (part === 'faults') console.log(JSON.stringify(faults()));
   else if (part === 'flat') console.log(JSON.stringify(await flat(Number(process.argv[3]), Number(process.argv[4]))));
-  else {
+  else if (part === 'layer-peak') console.log(JSON.stringify(layerPeak()));
+  else if (part === 'layer-faults') console.log(JSON.stringify(layerFaults()));
+  else if (process.argv.includes('--layers')) {
+    const result = measureLayerMemory();
+    for (const line of describeLayerMemory(result)) console.log(line);
+    console.log(JSON.stringify(result));
+  } else {
     const result = measureMemory({ quick: process.argv.includes('--quick') });
     for (const line of describeMemory(result)) console.log(line);
     console.log(JSON.stringify(result));

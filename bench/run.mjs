@@ -1,8 +1,11 @@
-// npm run bench [-- --quick] [--only=lstm|rnn] [--shapes=notebook,small,medium,large] [--out=dir]
+// npm run bench [-- --quick] [--only=lstm|rnn|layers] [--shapes=notebook,small,medium,large] [--out=dir]
 //                [--previous=REV | --skip-previous]
 // Times this package against numpy, onnxruntime-node and tfjs (wasm), against the GEMM roofline and the machine's FMA
 // peak, and `rnn-native train` against the previous release; measures memory and page faults; prints a table and the
 // targets, and writes <out>/latest.json and <out>/latest.svg (default out: bench/results).
+// The recurrent layers (issue 10: Lstm, Gru against ORT's LSTM/GRU nodes and tfjs, variable lengths, inference memory)
+// run too, after the notebook functions' peers of the same kind; --only=layers runs them alone (--only=lstm or rnn
+// leaves them out). Their shapes are small, medium and large of --shapes (and the variable-length batch, always).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join, resolve } from 'node:path';
@@ -10,7 +13,8 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import * as rnn from 'rnn-native';
 import { CELLS, SHAPES } from './inputs.mjs';
-import { describeMemory, measureMemory } from './memory.mjs';
+import { describeLayerMemory, describeMemory, measureLayerMemory, measureMemory } from './memory.mjs';
+import * as layersPeer from './peers/layers.mjs';
 import * as numpy from './peers/numpy.mjs';
 import * as ort from './peers/ort.mjs';
 import * as ours from './peers/ours.mjs';
@@ -19,7 +23,7 @@ import * as previousRelease from './peers/previous.mjs';
 import * as roofline from './peers/roofline.mjs';
 import * as tfjs from './peers/tfjs.mjs';
 import { svg } from './report/svg.mjs';
-import { table } from './report/table.mjs';
+import { layerTable, table } from './report/table.mjs';
 import { describeTargets, evaluateTargets } from './report/targets.mjs';
 import { TIMING } from './stats.mjs';
 
@@ -34,9 +38,10 @@ const { values: args } = parseArgs({
   },
 });
 const shapes = args.shapes.split(',');
-const cells = args.only ? [args.only] : CELLS;
+const layers = args.only === undefined || args.only === 'layers';
+const cells = args.only === undefined ? CELLS : args.only === 'layers' ? [] : [args.only];
 for (const s of shapes) if (!SHAPES[s]) throw new Error(`--shapes: unknown shape '${s}' (known: ${Object.keys(SHAPES).join(', ')})`);
-if (!cells.every((c) => CELLS.includes(c))) throw new Error(`--only must be one of ${CELLS.join(', ')}`);
+if (!cells.every((c) => CELLS.includes(c))) throw new Error(`--only must be one of ${[...CELLS, 'layers'].join(', ')}`);
 
 const timing = args.quick ? TIMING.quick : TIMING.full;
 const log = (line) => console.error(`  ${line}`);
@@ -48,11 +53,14 @@ const notes = [];
 const skipped = [];
 const versions = { node: process.version };
 const extra = {};
-const peers = [['ours', ours], ['onnxruntime-node', ort], ['tfjs', tfjs], ['numpy', numpy], ['roofline', roofline], ['FMA peak', peak],
-  ...(args['skip-previous'] ? [] : [['previous release', previousRelease]])];
+// [name, peer, runs for the notebook functions (cells), runs for the layers]
+const peers = [['ours', ours, true, false], ['ours layers', layersPeer, false, true], ['onnxruntime-node', ort, true, true],
+  ['tfjs', tfjs, true, true], ['numpy', numpy, true, false], ['roofline', roofline, true, false], ['FMA peak', peak, true, false],
+  ...(args['skip-previous'] ? [] : [['previous release', previousRelease, true, false]])]
+  .filter(([, , forCells, forLayers]) => (forCells && cells.length > 0) || (forLayers && layers));
 for (const [name, peer] of peers) {
   console.error(`[${elapsed()}] ${name}`);
-  const out = await peer.run({ shapes, cells, timing, quick: args.quick, previous: args.previous, log });
+  const out = await peer.run({ shapes, cells, layers, timing, quick: args.quick, previous: args.previous, log });
   if (out.skipped) {
     console.log(out.skipped);
     skipped.push(out.skipped);
@@ -61,7 +69,7 @@ for (const [name, peer] of peers) {
   results.push(...out.results);
   notes.push(...out.notes);
   if (out.version) versions[name] = out.version;
-  if (out.checks) extra.ortChecks = out.checks;
+  if (out.checks) extra.ortChecks = [...(extra.ortChecks ?? []), ...out.checks];
   if (out.gemms) extra.rooflineGemms = out.gemms;
   if (out.peak) extra.peak = out.peak;
   if (out.training) extra.training = out.training;
@@ -71,6 +79,10 @@ let memory;
 if (cells.includes('lstm')) {
   console.error(`[${elapsed()}] memory`);
   memory = measureMemory({ quick: args.quick });
+}
+if (layers) {
+  console.error(`[${elapsed()}] layer memory`);
+  extra.layerMemory = measureLayerMemory();
 }
 console.error(`[${elapsed()}] done`);
 
@@ -83,7 +95,8 @@ const targets = evaluateTargets(results, memory, extra);
 
 console.log(`\n${title}\nOpenBLAS: ${machine.blas.config}; recurrent kernel ${machine.kernel.recurrent} (${machine.kernel.isa}), ${machine.kernel.numThreads} threads; ` +
   Object.entries(versions).map(([k, v]) => `${k} ${v}`).join(', '));
-console.log(`\n${table(results, { shapes, cells, peak: extra.peak })}\n`);
+if (cells.length > 0) console.log(`\n${table(results, { shapes, cells, peak: extra.peak })}\n`);
+if (layers) console.log(`\n${layerTable(results)}\n`);
 if (extra.training) {
   const { previous, before, now, speedup } = extra.training;
   console.log(`rnn-native train (defaults): ${Math.round(now.charsPerSecond)} characters/s, previous release ${previous} ${Math.round(before.charsPerSecond)}: ${speedup.toFixed(2)}×\n`);
@@ -92,13 +105,15 @@ for (const note of notes) console.log(`note: ${note}`);
 for (const check of extra.ortChecks ?? []) {
   if (!check.ok) console.log(`WARNING: ORT ${check.cell} ${check.shape} differs from ours by ${check.maxAbsDifference} (> ${check.tolerance})`);
 }
-if (memory) console.log(`\nMemory\n${describeMemory(memory).join('\n')}`);
+if (memory || extra.layerMemory) {
+  console.log(`\nMemory\n${[...(memory ? describeMemory(memory) : []), ...(extra.layerMemory ? describeLayerMemory(extra.layerMemory) : [])].join('\n')}`);
+}
 console.log(`\nTargets\n${describeTargets(targets).join('\n')}`);
 
 const outDir = resolve(args.out);
 mkdirSync(outDir, { recursive: true });
 const report = {
-  date: new Date().toISOString(), machine, versions, options: { quick: args.quick, shapes, cells }, timing,
+  date: new Date().toISOString(), machine, versions, options: { quick: args.quick, shapes, cells, layers }, timing,
   results, ...extra, memory, targets, notes, skipped,
 };
 writeFileSync(join(outDir, 'latest.json'), `${JSON.stringify(report, null, 1)}\n`);

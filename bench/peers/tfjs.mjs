@@ -2,6 +2,9 @@
 // sigmoid recurrent activation like the notebook, zero initial state), float32. Timed on tfjs's own layout
 // x (m, T, n_x): forward = layer.apply + reading the output back; forward+backward = tf.variableGrads of
 // sum(output * da) with respect to x and the layer's weights + reading every gradient back.
+// With `layers` (issue 10): also the Lstm layer case at the medium shape (bench/inputs.mjs, I = n_x, H = n_a), forward
+// + backward as above with our layer benchmark's x and dy (converted to (m, T, ·), not timed): result cell 'Lstm',
+// layer: true.
 // The measurements run in a child process (peers/tfjs_child.mjs): when the wasm backend aborts, the failed
 // measurement is recorded and a new child goes on with the rest.
 import { spawn } from 'node:child_process';
@@ -30,8 +33,10 @@ function runChild(jobs, timing) {
   });
 }
 
-export async function run({ shapes, cells, timing }) {
+export async function run({ shapes, cells, layers = false, timing }) {
   let pending = shapes.flatMap((shape) => cells.flatMap((cell) => DIRECTIONS.map((direction) => ({ shape, cell, direction }))));
+  if (layers && shapes.includes('medium')) pending.push({ shape: 'medium', cell: 'Lstm', direction: 'fwd+bwd', layer: true });
+  if (pending.length === 0) return { results: [], notes: [] };
   const results = [];
   const failures = [];
   let backendNote;

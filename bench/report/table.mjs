@@ -1,5 +1,5 @@
 // The results as a text table, one row per (cell, direction, dtype, shape).
-import { DIRECTIONS, DTYPES } from '../inputs.mjs';
+import { DIRECTIONS, DTYPES, layerSizes, VARLEN } from '../inputs.mjs';
 import { index, ms } from './format.mjs';
 import { peakShare } from './targets.mjs';
 
@@ -34,4 +34,30 @@ export function table(results, { shapes, cells, peak }) {
   const line = (cells_) => cells_.map((c, i) => (i < 4 ? String(c).padEnd(COLUMNS[i][1]) : String(c).padStart(COLUMNS[i][1]))).join(' ');
   const header = line(COLUMNS.map(([name]) => name));
   return [header, '-'.repeat(header.length), ...rows.map(line), '', ...LEGEND].join('\n');
+}
+
+// The layer benchmarks (issue 10, results with layer: true): one row per (case, direction, shape), sizes (T, m, I, H).
+const LAYER_COLUMNS = [['layer', 18], ['pass', 7], ['shape', 7], ['(T, m, I, H)', 18], ['ours ms', 9], ['ORT ms', 9], ['ours/ORT', 8], ['tfjs ms', 9], ['ours/tfjs', 9]];
+
+export function layerTable(results) {
+  const get = index(results);
+  const seen = new Set();
+  const rows = [];
+  for (const r of results) {
+    const id = [r.cell, r.direction, r.shape].join('|');
+    if (!r.layer || seen.has(id)) continue;
+    seen.add(id);
+    const at = (participant) => get(participant, r.cell, r.direction, 'float32', r.shape);
+    const ours = at('ours');
+    const ratio = (peer) => (ours && at(peer) ? (ours.ms / at(peer).ms).toFixed(3) : '-');
+    const { I, H, m, T } = layerSizes(r.shape);
+    rows.push([r.cell, r.direction, r.shape, `(${T}, ${m}, ${I}, ${H})`, timed(ours), timed(at('ORT')), ratio('ORT'), timed(at('tfjs')), ratio('tfjs')]);
+  }
+  const line = (c) => c.map((v, i) => (i < 4 ? String(v).padEnd(LAYER_COLUMNS[i][1]) : String(v).padStart(LAYER_COLUMNS[i][1]))).join(' ');
+  const header = line(LAYER_COLUMNS.map(([name]) => name));
+  return [header, '-'.repeat(header.length), ...rows.map(line), '',
+    'Layers: float32, time-major x (T, m, I) as a Float32Array tensor; fwd = forward({ tape: false }), fwd+bwd = forward({ tape: true }) + backward(tape, { dy }).',
+    'ORT: the same parameters as LSTM/GRU nodes (GRU linear_before_reset = 1; 2 layers = two nodes joined by Squeeze); tfjs: tf.layers.lstm on wasm.',
+    `varlen: m = ${VARLEN.m} sequences, lengths uniform in ${VARLEN.minLength}–${VARLEN.maxLength} (seeded); 'Lstm padded' is the same x without lengths.`,
+  ].join('\n');
 }

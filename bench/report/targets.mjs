@@ -1,5 +1,5 @@
-// The performance targets (issue 9), each PASS, MISS, or n/a when its measurement was not made (skipped peer or
-// filtered out). Shares of the FMA peak: the GEMM flops of the pass (as the roofline counts them) / our time / peak.
+// The performance targets (issue 9, then the layers' of issue 10), each PASS, MISS, or n/a when its measurement was
+// not made (skipped peer or filtered out). Shares of the FMA peak: the GEMM flops of the pass (as the roofline counts them) / our time / peak.
 import { index } from './format.mjs';
 
 /** The share of the machine's FMA peak that our time for a pass reaches, or undefined. */
@@ -11,7 +11,7 @@ export function peakShare(get, peak, cell, direction, dtype, shape) {
 }
 
 /** [{ name, goal, value, pass, shown }] with pass true, false or null (n/a) and shown the value as printed. */
-export function evaluateTargets(results, memory, { peak, training } = {}) {
+export function evaluateTargets(results, memory, { peak, training, layerMemory } = {}) {
   const get = index(results);
   const targets = [];
   const add = (name, goal, value, pass, format) =>
@@ -47,7 +47,31 @@ export function evaluateTargets(results, memory, { peak, training } = {}) {
   const flat = memory?.flat;
   add(`RSS growth from call ${flat?.first ?? 1000} to ${flat?.last ?? 10000} (LSTM fwd+bwd, small)`, `≤ ${flat?.thresholdMB ?? 2} MB`,
     flat?.growthMB, (v) => v <= flat.thresholdMB, (v) => `${v.toFixed(2)} MB`);
+  layerTargets(get, layerMemory, add, ratio);
   return targets;
+}
+
+/** Issue 10: the recurrent layers (results with layer: true; cells are LAYER_CASES names). */
+function layerTargets(get, layerMemory, add, ratio) {
+  const two = (v) => v.toFixed(2);
+  const vsOrt = (cell, shape) => ratio(get('ours', cell, 'fwd', 'float32', shape), get('ORT', cell, 'fwd', 'float32', shape));
+  for (const [shape, limit] of [['small', 0.9], ['medium', 1.0], ['large', 1.0]]) {
+    add(`float32 Lstm layer fwd (tape: false), ${shape}: ours/ORT LSTM time`, `≤ ${limit}`, vsOrt('Lstm', shape), (v) => v <= limit, two);
+  }
+  for (const [cell, what] of [['Lstm bidirectional', 'bidirectional'], ['Lstm 2 layers', '2 layers']]) {
+    add(`float32 Lstm layer fwd, ${what}, medium: ours/ORT time`, '≤ 1.0', vsOrt(cell, 'medium'), (v) => v <= 1.0, two);
+  }
+  for (const shape of ['small', 'medium', 'large']) {
+    add(`float32 Gru layer fwd, ${shape}: ours/ORT GRU (linear_before_reset = 1) time`, '≤ 1.0', vsOrt('Gru', shape), (v) => v <= 1.0, two);
+  }
+  add('float32 Lstm layer fwd, m = 256, lengths 5–40 (I = 64, H = 128): time with lengths / padded to 40', '≤ 0.65',
+    ratio(get('ours', 'Lstm lengths', 'fwd', 'float32', 'varlen'), get('ours', 'Lstm padded', 'fwd', 'float32', 'varlen')), (v) => v <= 0.65, two);
+  add('float32 Lstm layer fwd+bwd, medium: ours/tfjs-wasm time', '≤ 0.05 (≥ 20× faster)',
+    ratio(get('ours', 'Lstm', 'fwd+bwd', 'float32', 'medium'), get('tfjs', 'Lstm', 'fwd+bwd', 'float32', 'medium')), (v) => v <= 0.05,
+    (v) => `${v.toFixed(3)} (${(1 / v).toFixed(1)}× faster)`);
+  const p = layerMemory?.peak;
+  add(`memory, float32 ${p?.layers ?? 3}-layer Lstm fwd (tape: false) large: peak RSS growth / (one layer's activations + results)`,
+    `≤ ${p?.target ?? 1.3}`, p?.ratio, (v) => v <= p.target, (v) => v.toFixed(3));
 }
 
 export function describeTargets(targets) {
