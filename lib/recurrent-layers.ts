@@ -462,20 +462,16 @@ export class Lstm<D extends LayerDtype = 'float32'> extends RecurrentLayer<Layer
   }
 }
 
-/** Gated recurrent unit, PyTorch's `nn.GRU` (resetAfter: true): gates r, z, n. */
-export class Gru<D extends LayerDtype = 'float32'> extends RecurrentLayer<LayerFloat<D>> {
-  readonly resetAfter: boolean;
-  constructor(options: GruOptions<D>) {
-    const resetAfter = booleanOption((options as { resetAfter?: unknown } | undefined)?.resetAfter, 'options.resetAfter', true);
-    super(resetAfter ? CellId.Gru : CellId.GruResetBefore, 'Gru', options, ['resetAfter']);
-    this.resetAfter = resetAfter;
-  }
+/** A layer whose only state is h: the GRU and the RNN. */
+abstract class HiddenStateLayer<D extends LayerDtype> extends RecurrentLayer<LayerFloat<D>> {
+  /** y, hN of x (T, m, I) (batch-major: (m, T, I)). */
   forward<O extends ForwardOptions = {}>(x: TensorLike, options?: O): ForwardResult<LayerFloat<D>> & TapeOf<O> {
     return this.runForward(x, options) as ForwardResult<LayerFloat<D>> & TapeOf<O>;
   }
   forwardAsync<O extends ForwardOptions = {}>(x: TensorLike, options?: O): Promise<ForwardResult<LayerFloat<D>> & TapeOf<O>> {
     return this.runForwardAsync(x, options) as Promise<ForwardResult<LayerFloat<D>> & TapeOf<O>>;
   }
+  /** Gradients of x, h0 and every parameter from ∂J/∂y, ∂J/∂hN (absent ones zero). */
   backward(tape: Tape, options: BackwardOptions): BackwardResult<LayerFloat<D>> {
     return this.runBackward(tape, options);
   }
@@ -484,24 +480,22 @@ export class Gru<D extends LayerDtype = 'float32'> extends RecurrentLayer<LayerF
   }
 }
 
+/** Gated recurrent unit, PyTorch's `nn.GRU` (resetAfter: true): gates r, z, n. */
+export class Gru<D extends LayerDtype = 'float32'> extends HiddenStateLayer<D> {
+  readonly resetAfter: boolean;
+  constructor(options: GruOptions<D>) {
+    const resetAfter = booleanOption((options as { resetAfter?: unknown } | undefined)?.resetAfter, 'options.resetAfter', true);
+    super(resetAfter ? CellId.Gru : CellId.GruResetBefore, 'Gru', options, ['resetAfter']);
+    this.resetAfter = resetAfter;
+  }
+}
+
 /** Elman RNN, PyTorch's `nn.RNN`: h' = tanh or relu of W_ih x + b_ih + W_hh h + b_hh. */
-export class Rnn<D extends LayerDtype = 'float32'> extends RecurrentLayer<LayerFloat<D>> {
+export class Rnn<D extends LayerDtype = 'float32'> extends HiddenStateLayer<D> {
   readonly nonlinearity: 'tanh' | 'relu';
   constructor(options: RnnOptions<D>) {
     const nonlinearity = choice((options as { nonlinearity?: unknown } | undefined)?.nonlinearity, 'options.nonlinearity', ['tanh', 'relu'] as const);
     super(nonlinearity === 'tanh' ? CellId.RnnTanh : CellId.RnnRelu, 'Rnn', options, ['nonlinearity']);
     this.nonlinearity = nonlinearity;
-  }
-  forward<O extends ForwardOptions = {}>(x: TensorLike, options?: O): ForwardResult<LayerFloat<D>> & TapeOf<O> {
-    return this.runForward(x, options) as ForwardResult<LayerFloat<D>> & TapeOf<O>;
-  }
-  forwardAsync<O extends ForwardOptions = {}>(x: TensorLike, options?: O): Promise<ForwardResult<LayerFloat<D>> & TapeOf<O>> {
-    return this.runForwardAsync(x, options) as Promise<ForwardResult<LayerFloat<D>> & TapeOf<O>>;
-  }
-  backward(tape: Tape, options: BackwardOptions): BackwardResult<LayerFloat<D>> {
-    return this.runBackward(tape, options);
-  }
-  backwardAsync(tape: Tape, options: BackwardOptions): Promise<BackwardResult<LayerFloat<D>>> {
-    return this.runBackwardAsync(tape, options);
   }
 }

@@ -62,6 +62,16 @@ class TapeLayout {
 
 
 
+// The sizes of a pass over a stack: rows = T·m, step = m·H (one step's states), max_input the widest layer input.
+struct Sizes {
+  explicit Sizes(const LayerShape& s)
+      : L(s.L), D(s.D), H(s.H), m(s.m), T(s.T), DH(s.D * s.H), rows(std::size_t(s.T) * s.m),
+        step(std::size_t(s.m) * s.H), max_input(std::max(s.I, s.L > 1 ? s.D * s.H : 0)) {}
+  int L, D, H, m, T, DH;
+  std::size_t rows, step;
+  int max_input;
+};
+
 // The caller's layout of rows of n values: (T, m, n), or batch-major (m, T, n).
 template <typename Real>
 Steps<Real> caller_steps(Real* data, int n, const LayerShape& s) {
@@ -123,9 +133,7 @@ const Real* scan_input(Real* buffer, Steps<const Real> in, int n, const BatchOrd
 template <typename Cell, typename Real>
 void forward(const LayerForward<Real>& p) {
   const LayerShape& s = p.shape;
-  const int L = s.L, D = s.D, H = s.H, m = s.m, T = s.T, DH = D * H;
-  const std::size_t rows = std::size_t(T) * m, step = std::size_t(m) * H;
-  const int max_input = std::max(s.I, L > 1 ? DH : 0);
+  const auto [L, D, H, m, T, DH, rows, step, max_input] = Sizes(s);
   const ParameterLayout params(s);
   const TapeLayout layout(s, Cell::blocks);
 
@@ -180,9 +188,7 @@ void forward(const LayerForward<Real>& p) {
 template <typename Cell, typename Real>
 void backward(const LayerBackward<Real>& p) {
   const LayerShape& s = p.shape;
-  const int L = s.L, D = s.D, H = s.H, m = s.m, T = s.T, DH = D * H;
-  const std::size_t rows = std::size_t(T) * m, step = std::size_t(m) * H;
-  const int max_input = std::max(s.I, L > 1 ? DH : 0);
+  const auto [L, D, H, m, T, DH, rows, step, max_input] = Sizes(s);
   const ParameterLayout params(s);
   const TapeLayout layout(s, Cell::blocks);
 
