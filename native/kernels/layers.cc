@@ -171,6 +171,7 @@ void forward(const LayerForward<Real>& p) {
       ScanForward<Real> f{Zb, Hb, Cb, scan_input(X, in, I_k, order, reverse), w + params.offset(k, d, 0),
                           w + params.offset(k, d, 1), bias, I_k, H, I_k, H, m, T};
       f.active = order.active();
+      f.zero_finished = p.tape != nullptr;
       scan_forward<Cell>(f);
       const Steps<Real> dst = last ? caller_steps(p.y + d * H, DH, s) : time_major(out, DH, m, d * H);
       scatter_steps<false>(dst, Hb + step, H, order, reverse);

@@ -278,7 +278,7 @@ void scan_forward(const ScanForward<Real>& p) {
           forward_pointwise<Cell, true>(z, R, ld, padded, p.b, h, c_prev, c, h_next, rows, n_a, u0, units, gather);
         }
       }
-      for (int i = rows; i < m; ++i) {  // finished rows: zero states (their final ones are in earlier steps) and gates
+      for (int i = p.zero_finished ? rows : m; i < m; ++i) {  // finished rows: zero states and gates
         std::fill(h_next + std::size_t(i) * n_a + u0, h_next + std::size_t(i) * n_a + u0 + units, Real(0));
         if (c != nullptr) std::fill(c + std::size_t(i) * n_a + u0, c + std::size_t(i) * n_a + u0 + units, Real(0));
         for (int k = 0; k < Cell::blocks; ++k)

@@ -18,8 +18,9 @@ namespace rnn {
 // Variable lengths and directions (LAYERS.md §2) are a layout the caller prepares (sequences.h): rows sorted by
 // decreasing length, each row's steps in the order its direction processes them (X[s] row i is that row's s-th
 // processed input, zero past its length), and `active` (T) the number of rows still running at each step,
-// non-increasing (null: m at every step). At step s only rows [0, active[s]) are computed; the other rows of
-// H[s + 1], C[s + 1] and Z[s] are zero, so a row's final state is H[length][row].
+// non-increasing (null: m at every step). At step s only rows [0, active[s]) are computed, and a row's final state
+// is H[length][row]. With zero_finished the other rows of H[s + 1], C[s + 1] and Z[s] are zeroed, as a backward
+// pass over these buffers needs; inference, which reads only each row's own steps, may skip it.
 template <typename Real>
 struct ScanForward {
   Real* Z;
@@ -32,6 +33,7 @@ struct ScanForward {
   int ldwx, ldwh;
   int n_x, n_a, m, T;
   const int* active = nullptr;
+  bool zero_finished = true;
 };
 
 // Shapes: dH (Tb, m, n_a), Tb ≤ T, the upstream gradient of H[1..Tb]; Z, H, C, X, Wx, Wh as the forward pass read
