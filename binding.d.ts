@@ -96,6 +96,8 @@ export interface NativeAddon {
   linearBackward(dX: F, dW: F, db: F, dY: F, X: F, W: F, rows: number, inputSize: number, outputSize: number): void;
   linearForwardAsync(...args: Parameters<NativeAddon['linearForward']>): Promise<void>;
   linearBackwardAsync(...args: Parameters<NativeAddon['linearBackward']>): Promise<void>;
+  /** Asks for transparent huge pages for a fresh buffer of 4 MiB or more the kernels will fill (a no-op elsewhere). */
+  adviseHugePages(buffer: ArrayBuffer): void;
   /** The recurrent kernel in use (read from RNN_NATIVE_RECURRENT / RNN_NATIVE_ISA at the first call) and the team size. */
   kernelInfo(): { recurrent: 'packed' | 'blas'; isa: 'avx512' | 'avx2' | 'portable'; bestIsa: 'avx512' | 'avx2' | 'portable'; numThreads: number };
 }

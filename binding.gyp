@@ -5,6 +5,7 @@
       "sources": [
         "native/kernels/arena.cc",
         "native/kernels/malloc_policy.cc",
+        "native/kernels/huge_pages.cc",
         "native/kernels/team.cc",
         "native/kernels/recurrent/recurrent.cc",
         "native/kernels/recurrent/microkernel_avx512.cc",

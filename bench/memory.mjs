@@ -93,20 +93,25 @@ async function flat(first, last) {
   return { shape: 'small', first, last: calls, requested: last, rssFirst, rssLast, growthMB: (rssLast - rssFirst) / MB };
 }
 
-/** Minor page faults per call after a warm-up, for a float32 forward and a float64 forward + backward at medium. */
+/**
+ * Minor page faults per call after a warm-up, for a float32 forward and a float64 forward + backward at medium, and
+ * a float32 forward at large (whose 67 MB gate cache is fresh from the system every call: huge pages or not).
+ */
 function faults() {
-  const perCall = (run) => {
-    for (let i = 0; i < FAULT_WARMUP; i++) run();
+  const perCall = (run, warmup = FAULT_WARMUP, calls = FAULT_CALLS) => {
+    for (let i = 0; i < warmup; i++) run();
     const before = process.resourceUsage().minorPageFault;
-    for (let i = 0; i < FAULT_CALLS; i++) run();
-    return (process.resourceUsage().minorPageFault - before) / FAULT_CALLS;
+    for (let i = 0; i < calls; i++) run();
+    return (process.resourceUsage().minorPageFault - before) / calls;
   };
   const f32 = makeInputs('lstm', 'medium', 'float32');
   const f64 = makeInputs('lstm', 'medium', 'float64');
+  const large = makeInputs('lstm', 'large', 'float32');
   return {
     shape: 'medium', warmup: FAULT_WARMUP, calls: FAULT_CALLS,
     forwardFloat32: perCall(() => rnn.lstmForward(f32.x, f32.a0, f32.params)),
     forwardBackwardFloat64: perCall(() => fwdBwd(f64)),
+    forwardFloat32Large: perCall(() => rnn.lstmForward(large.x, large.a0, large.params), 3, 5),
   };
 }
 
@@ -211,7 +216,8 @@ export function describeMemory({ peak: p, flat: f, faults: q }) {
   lines.push(`(b) RSS after ${f.first} calls ${(f.rssFirst / MB).toFixed(1)} MB, after ${f.last} calls${capped} ` +
     `${(f.rssLast / MB).toFixed(1)} MB: growth ${f.growthMB.toFixed(2)} MB (flat means growth ≤ ${f.thresholdMB} MB)`);
   lines.push(`(c) minor page faults per call at the ${q.shape} shape after ${q.warmup} calls: float32 forward ` +
-    `${q.forwardFloat32.toFixed(1)}, float64 forward+backward ${q.forwardBackwardFloat64.toFixed(1)}`);
+    `${q.forwardFloat32.toFixed(1)}, float64 forward+backward ${q.forwardBackwardFloat64.toFixed(1)}; at the large shape, float32 forward ` +
+    `${q.forwardFloat32Large.toFixed(0)}`);
   return lines;
 }
 

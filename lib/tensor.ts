@@ -1,4 +1,5 @@
 // The Tensor type, its conversions from and to nested arrays, and shape formatting.
+import { native } from './native';
 
 /** The two float dtypes: Float64Array runs on dgemm, Float32Array on sgemm. */
 export type Float = Float64Array | Float32Array;
@@ -35,7 +36,13 @@ function carve<L extends number[]>(dtype: FloatArrayConstructor, buffer: ArrayBu
  * A fresh ArrayBuffer of `bytes` bytes whose contents are not zeroed first, for arrays the kernel overwrites
  * entirely (every result and cache buffer is): zeroing megabytes the kernel then overwrites cost a tenth of a call.
  */
-const uninitialized = (bytes: number): ArrayBuffer => Buffer.allocUnsafeSlow(bytes).buffer as ArrayBuffer;
+const uninitialized = (bytes: number): ArrayBuffer => {
+  const buffer = Buffer.allocUnsafeSlow(bytes).buffer as ArrayBuffer;
+  // A multi-megabyte buffer is fresh from the system: in huge pages it takes a page fault per 2 MiB, not per 4 KiB
+  // (the addon decides which buffers are large enough).
+  native.adviseHugePages(buffer);
+  return buffer;
+};
 
 const bytesOf = (dtype: FloatArrayConstructor, lengths: number[]) => lengths.reduce((sum, n) => sum + n, 0) * dtype.BYTES_PER_ELEMENT;
 

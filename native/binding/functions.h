@@ -29,6 +29,7 @@ Napi::Value set_num_threads(const Napi::CallbackInfo& info);
 Napi::Value get_num_threads(const Napi::CallbackInfo& info);
 Napi::Value blas_info(const Napi::CallbackInfo& info);
 Napi::Value kernel_info(const Napi::CallbackInfo& info);
+Napi::Value advise_huge_pages(const Napi::CallbackInfo& info);
 Napi::Value scan_forward(const Napi::CallbackInfo& info);
 Napi::Value scan_backward(const Napi::CallbackInfo& info);
 Napi::Value layer_layout(const Napi::CallbackInfo& info);
