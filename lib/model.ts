@@ -3,14 +3,14 @@
 // (native/kernels/char_model.cc). Its parameters are one flat vector, laid out as the kernel says.
 import { writeFileAtomic } from './atomic-write';
 import { fillGlorotUniform, arrayType, type Dtype } from './init';
-import { decodeModelFile, encodeModelFile } from './model-file';
+import { decodeModelFile, decodeModelJSON, encodeModelFile, encodeModelJSON } from './model-file';
 import { callNative, native } from './native';
 import { Adam, optimizerState, Sgd } from './optimizers';
 
 export { Adam, Sgd };
 import { RandomState } from './random';
 import type { Float } from './tensor';
-import { readTextFile } from './text-file';
+import { readRegularFile } from './text-file';
 import {
   checkMemory, checkOptions, copyOf, describe, fillValues, lengthOf, positiveInteger, positiveNumber, setValues, typedArrayKind,
 } from './validate';
@@ -317,7 +317,10 @@ export class CharModel {
     return ids;
   }
 
-  /** Writes the model (cell, sizes, alphabet, parameters) to `path` in the versioned JSON format of model-file.ts. */
+  /**
+   * Writes the model (cell, sizes, alphabet, parameters) to `path` as a safetensors file (format version 2 of
+   * model-file.ts), atomically: a failed or interrupted save leaves the previous file intact.
+   */
   save(path: string): void {
     this.#guard();
     this.#checkIntact();
@@ -327,29 +330,34 @@ export class CharModel {
     writeFileAtomic(path, encodeModelFile(this));
   }
 
-  /** The model saved at `path`; a clear Error when it is not a regular file of UTF-8 or not a valid model file. */
+  /**
+   * The model saved at `path`: a safetensors file that save wrote, or a JSON file of version 1; a clear Error when it
+   * is not a regular file or not a valid model file.
+   */
   static load(path: string): CharModel {
     if (typeof path !== 'string') throw libraryError(TypeError, 'ERR_RNN_TYPE', `path must be a string, got ${describe(path)}`);
-    let text: string;
+    let bytes: Uint8Array;
     try {
-      text = readTextFile(path, 'the model');
+      bytes = readRegularFile(path, `the model ${path}`);
     } catch (error) {
-      // Not a regular file, or not UTF-8: a bad model file. A system error (ENOENT, EACCES) keeps its own code.
+      // Not a regular file: a bad model file. A system error (ENOENT, EACCES) keeps its own code.
       if ((error as { code?: unknown }).code === undefined) Object.assign(error as Error, { code: 'ERR_RNN_MODEL_FILE' });
       throw error;
     }
-    return CharModel.fromJSON(text, path);
-  }
-
-  /** The model in a saved file's text; `source` names it in errors. */
-  static fromJSON(text: string, source = 'the text'): CharModel {
-    if (typeof text !== 'string') throw libraryError(TypeError, 'ERR_RNN_TYPE', `text must be a string, got ${describe(text)}`);
-    const f = decodeModelFile(text, source);
+    const f = decodeModelFile(bytes, path);
     return new CharModel(f.cell, f.hiddenSize, f.alphabet, f.dtype, f.parameters);
   }
 
+  /** The model in the JSON text of a version 1 file (or of toJSON); `source` names it in errors. */
+  static fromJSON(text: string, source = 'the text'): CharModel {
+    if (typeof text !== 'string') throw libraryError(TypeError, 'ERR_RNN_TYPE', `text must be a string, got ${describe(text)}`);
+    const f = decodeModelJSON(text, source);
+    return new CharModel(f.cell, f.hiddenSize, f.alphabet, f.dtype, f.parameters);
+  }
+
+  /** The model as version 1 JSON (every parameter as decimal numbers: much larger than the file save writes). */
   toJSON(): unknown {
-    return JSON.parse(encodeModelFile(this));
+    return JSON.parse(encodeModelJSON(this));
   }
 
   /**

@@ -16,7 +16,7 @@ const dir = mkdtempSync(join(tmpdir(), 'rnn-native-cli-'));
 const short = ['train', 'dinosaurs', '--steps', '40', '--hidden', '16', '--batch', '8', '--seq-length', '12', '--samples', '3'];
 
 test('train --json ends with the summary line, and the same seed gives the same run', () => {
-  const first = run(...short, '--json', '--save', join(dir, 'model.json'), '--plot', join(dir, 'loss.svg'));
+  const first = run(...short, '--json', '--save', join(dir, 'model.safetensors'), '--plot', join(dir, 'loss.svg'));
   assert.is(first.status, 0, first.stderr);
   const lines = first.stdout.trim().split('\n');
   assert.is(lines.length, 1, 'with --json, stdout holds only the JSON line');
@@ -50,7 +50,7 @@ test('train --val-fraction 0 trains on every line and reports no validation loss
 });
 
 test('the saved model loads in the library and `sample` generates from it, deterministically per seed', () => {
-  const file = join(dir, 'model.json');
+  const file = join(dir, 'model.safetensors');
   assert.ok(existsSync(file));
   const model = rn.CharModel.load(file);
   assert.is(model.hiddenSize, 16);
@@ -80,12 +80,12 @@ test('the bin runs by itself (shebang and executable bit, as npx runs it)', () =
 });
 
 test('a corrupt model file is a one-line error with exit code 1', () => {
-  const bad = join(dir, 'model.json');
-  const text = readFileSync(bad, 'utf8');
-  writeFileSync(bad, text.slice(0, 100));
+  const bad = join(dir, 'model.safetensors');
+  writeFileSync(bad, readFileSync(bad).subarray(0, 100));
   const result = run('sample', bad);
   assert.is(result.status, 1);
-  assert.match(result.stderr, /^rnn-native: .*is not a valid rnn-native model file: it is not JSON/);
+  assert.match(result.stderr, /^rnn-native: .*model\.safetensors is not a valid safetensors file: .*truncated/);
+  assert.is(result.stderr.trimEnd().split('\n').length, 1, 'one line');
 });
 
 test.after(() => rmSync(dir, { recursive: true, force: true }));

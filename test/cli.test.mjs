@@ -147,7 +147,7 @@ test('args: the help of train names every option, and the general help both comm
   const sample = helpText('sample');
   for (const option of ['-n N', '--temperature', '--seed', '--max-length']) assert.ok(sample.includes(option), option);
   assert.match(helpText(), /rnn-native train \[corpus\.txt \| first-names \| dinosaurs\]/);
-  assert.match(helpText(), /rnn-native sample <model\.json>/);
+  assert.match(helpText(), /rnn-native sample <model\.safetensors>/);
 });
 
 test('args: the help of train names both shipped corpora, the default, and their paths in node_modules', () => {

@@ -1,4 +1,4 @@
-// The command line of `rnn-native`: `train [corpus.txt]`, `sample <model.json>`, `--help`, `--version`. Parsing is
+// The command line of `rnn-native`: `train [corpus.txt]`, `sample <model.safetensors>`, `--help`, `--version`. Parsing is
 // pure (argv in, a typed command out); every bad word or value is a one-line UsageError that names the option.
 import { parseArgs as parseNodeArgs } from 'node:util';
 import { didYouMean } from './suggest';
@@ -87,7 +87,7 @@ export const SAMPLE_DEFAULTS = {
 } as const satisfies Partial<SampleCommand>;
 
 const TRAIN_USAGE = 'rnn-native train [corpus.txt | first-names | dinosaurs] [options]';
-const SAMPLE_USAGE = 'rnn-native sample <model.json> [options]';
+const SAMPLE_USAGE = 'rnn-native sample <model.safetensors> [options]';
 
 const TRAIN_HELP = `Usage: ${TRAIN_USAGE}
 
@@ -115,7 +115,7 @@ Options:
   --val-fraction X     share of the lines held out (chosen by the seed) for the validation loss; 0: none
                        (default ${TRAIN_DEFAULTS.valFraction})
   --plot FILE.svg      also draw the loss curves as an SVG chart
-  --save FILE.json     save the trained model (for rnn-native sample)
+  --save FILE          save the trained model as safetensors (for rnn-native sample)
   --json               end with one line of JSON on stdout (everything else goes to stderr):
                        { "initialLoss", "finalLoss", "validationLoss", "steps", "seconds", "charsPerSecond",
                          "samples" }
@@ -151,8 +151,8 @@ Commands:
 Examples:
   npx rnn-native train
   npx rnn-native train dinosaurs --steps 1000
-  npx rnn-native train names.txt --cell rnn --hidden 128 --steps 5000 --plot loss.svg --save model.json
-  npx rnn-native sample model.json -n 10 --temperature 0.8
+  npx rnn-native train names.txt --cell rnn --hidden 128 --steps 5000 --plot loss.svg --save model.safetensors
+  npx rnn-native sample model.safetensors -n 10 --temperature 0.8
 
 Run rnn-native train --help or rnn-native sample --help for their options.`;
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The `rnn-native` command. `train [corpus.txt]` trains a character-level language model with a progress bar, then
-// shows the loss curve and samples (and writes --plot, --save, --json); `sample <model.json>` generates from a saved
+// shows the loss curve and samples (and writes --plot, --save, --json); `sample <model.safetensors>` generates from a saved
 // model. Exit status: 0 done, 1 an error while running, 2 a mistake on the command line.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -243,7 +243,7 @@ export async function main(argv: readonly string[]): Promise<number> {
 }
 
 if (require.main === module) {
-  // `rnn-native sample model.json | head -3` closes stdout early: that is not an error.
+  // `rnn-native sample model.safetensors | head -3` closes stdout early: that is not an error.
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code === 'EPIPE') process.exit(0);
     throw error;
