@@ -36,5 +36,6 @@ export {
   Gru,
   Lstm,
   Rnn,
+  loadLayer,
 } from './index.js';
 export type * from './index.js';

@@ -52,11 +52,14 @@ export type {
   LstmBackwardResult as LstmLayerBackwardResult,
   LstmForwardOptions as LstmLayerForwardOptions,
   LstmForwardResult as LstmLayerForwardResult,
+  AnyLayer,
+  PyTorchOptions,
   RecurrentOptions,
+  RnnPyTorchOptions,
   RnnOptions,
   TapeOf,
 } from './recurrent-layers';
 export type { Tape } from './recurrent-layers';
-export { Gru, Lstm, Rnn } from './recurrent-layers';
+export { Gru, Lstm, Rnn, loadLayer } from './recurrent-layers';
 export type { ErrorCode, RnnError } from './errors';
 export type { ArgumentFloat, CallFloat, DtypeFloat, LayerFloat, OnlyKeysOf, OptionsDtype, Prediction, TensorFloat } from './typing';

@@ -2,13 +2,17 @@
 // time-major or batch-major data, on PyTorch's parameter names and shapes. This file checks and converts; the
 // native code (native/kernels/layers.h) owns the parameter and tape layouts and every computation.
 import { native, callNative } from './native';
+import { writeFileAtomic } from './atomic-write';
 import { libraryError } from './errors';
+import { readSafetensors, type SafetensorsContents } from './formats/safetensors';
+import { decodeLayerConfig, encodeLayerFile, layerFileError, type LayerClassName, type LayerConfig } from './layer-file';
 import { RandomState } from './random';
 import { sequenceLayout, sequenceLengths, type Layout, type Lengths } from './sequences';
+import { modulePrefix, parameterShapes, stateDictParameters, type ModuleKind } from './state-dict';
 import { allocateResults, type Float, type FloatArrayConstructor, type Tensor, type TensorLike } from './tensor';
 import type { LayerFloat } from './typing';
 import {
-  checkIndexable, checkIntact, checkMemory, checkOptions, checkShapeIs, describe, positiveInteger, toTensor, typedArrayKind,
+  checkIndexable, checkIntact, checkMemory, checkOptions, checkShapeIs, describe, positiveInteger, setValues, toTensor, typedArrayKind,
 } from './validate';
 
 export type { Layout, Lengths };
@@ -43,6 +47,22 @@ export interface GruOptions<D extends LayerDtype = LayerDtype> extends Recurrent
 
 export interface RnnOptions<D extends LayerDtype = LayerDtype> extends RecurrentOptions<D> {
   /** Default 'tanh'. */
+  nonlinearity?: 'tanh' | 'relu';
+}
+
+/** The options of `Lstm.fromPyTorch` and `Gru.fromPyTorch`. */
+export interface PyTorchOptions<D extends LayerDtype = LayerDtype> {
+  /** The module's prefix in the state_dict (`'encoder.lstm.'`). Default: the prefix of the file's one recurrent module of this kind. */
+  prefix?: string;
+  /** Default 'time-major' (a state_dict does not say whether the module was batch_first). */
+  layout?: Layout;
+  /** Default: the file's, float64 for F64 tensors, float32 for F32, F16 and BF16. */
+  dtype?: D;
+}
+
+/** The options of `Rnn.fromPyTorch`. */
+export interface RnnPyTorchOptions<D extends LayerDtype = LayerDtype> extends PyTorchOptions<D> {
+  /** Default 'tanh' (a state_dict does not say). */
   nonlinearity?: 'tanh' | 'relu';
 }
 
@@ -217,13 +237,19 @@ abstract class RecurrentLayer<F extends Float> {
   readonly #flat: F;
   readonly #offsets: readonly number[];
   readonly #random: RandomState;
+  readonly #className: LayerClassName;
+  readonly #seed: number;
+  /** The options of the subclass, resolved: { resetAfter } or { nonlinearity }. */
+  readonly #extra: Readonly<Record<string, unknown>>;
 
-  protected constructor(cell: CellId, className: string, options: unknown, extraKeys: readonly string[]) {
+  protected constructor(cell: CellId, className: LayerClassName, options: unknown, extra: Readonly<Record<string, unknown>>) {
     if (typeof options !== 'object' || options === null || Array.isArray(options)) {
       const got = options === undefined ? '' : `, got ${describe(options)}`;
       throw libraryError(TypeError, 'ERR_RNN_TYPE', `new ${className}() needs options { inputSize, hiddenSize }${got}`);
     }
-    const o = checkOptions(options, 'options', [...OPTION_KEYS, ...extraKeys]);
+    const o = checkOptions(options, 'options', [...OPTION_KEYS, ...Object.keys(extra)]);
+    this.#className = className;
+    this.#extra = extra;
     for (const key of ['inputSize', 'hiddenSize']) {
       if (o[key] === undefined) throw libraryError(TypeError, 'ERR_RNN_KEY', `options.${key} is missing: new ${className}() needs inputSize and hiddenSize`);
     }
@@ -235,7 +261,8 @@ abstract class RecurrentLayer<F extends Float> {
     this.layout = sequenceLayout(o.layout, 'options.layout');
     this.dtype = choice(o.dtype, 'options.dtype', ['float32', 'float64'] as const);
     this.dropout = dropoutRate(o.dropout);
-    this.#random = new RandomState(seedOption(o.seed));
+    this.#seed = seedOption(o.seed);
+    this.#random = new RandomState(this.#seed);
     this.#Array = this.dtype === 'float64' ? Float64Array : Float32Array;
     const D = this.bidirectional ? 2 : 1;
     this.#shape = { cell, L: this.numLayers, D, I: this.inputSize, H: this.hiddenSize, batchMajor: this.layout === 'batch-major' };
@@ -261,23 +288,11 @@ abstract class RecurrentLayer<F extends Float> {
     for (let i = 0; i < this.#flat.length; ++i) this.#flat[i] = (2 * this.#random.random() - 1) * bound;
 
     const parameters: Record<string, Tensor<F>> = {};
-    for (let k = 0; k < this.numLayers; ++k) {
-      const I_k = k === 0 ? this.inputSize : D * this.hiddenSize;
-      for (let d = 0; d < D; ++d) {
-        const suffix = `l${k}${d === 1 ? '_reverse' : ''}`;
-        const shapes: [string, number[]][] = [
-          [`weight_ih_${suffix}`, [GH, I_k]],
-          [`weight_hh_${suffix}`, [GH, this.hiddenSize]],
-          [`bias_ih_${suffix}`, [GH]],
-          [`bias_hh_${suffix}`, [GH]],
-        ];
-        shapes.forEach(([name, shape], j) => {
-          const offset = this.#offsets[(k * D + d) * 4 + j] as number;
-          const size = shape.reduce((a, b) => a * b, 1);
-          parameters[name] = Object.freeze({ data: this.#flat.subarray(offset, offset + size) as F, shape: Object.freeze(shape) });
-        });
-      }
-    }
+    parameterShapes(G, { I: this.inputSize, H: this.hiddenSize, L: this.numLayers, D }).forEach(({ name, shape }, i) => {
+      const offset = this.#offsets[i] as number;
+      const size = shape.reduce((a, b) => a * b, 1);
+      parameters[name] = Object.freeze({ data: this.#flat.subarray(offset, offset + size) as F, shape: Object.freeze([...shape]) });
+    });
     this.parameters = Object.freeze(parameters);
   }
 
@@ -434,6 +449,22 @@ abstract class RecurrentLayer<F extends Float> {
     return result();
   }
 
+  /**
+   * Writes the layer to `path` as a safetensors file (LAYERS.md §4): its parameters under PyTorch's names, in its
+   * dtype, and its class and every constructor option as metadata; `loadLayer(path)` reads it back bit for bit. The
+   * write is atomic: a failed or interrupted save leaves the previous file intact.
+   */
+  save(path: string): void {
+    if (typeof path !== 'string') throw libraryError(TypeError, 'ERR_RNN_TYPE', `path must be a string, got ${describe(path)}`);
+    this.#checkParameters();
+    writeFileAtomic(path, encodeLayerFile(this.#config(), this.parameters));
+  }
+
+  #config(): LayerConfig {
+    const { inputSize, hiddenSize, numLayers, bidirectional, layout, dtype, dropout } = this;
+    return { className: this.#className, options: { inputSize, hiddenSize, numLayers, bidirectional, layout, dtype, dropout, seed: this.#seed, ...this.#extra } };
+  }
+
   /** `Lstm(I=32, H=64, L=2, bidirectional, float32)` */
   toString(): string {
     const { L, I, H } = this.#shape;
@@ -444,7 +475,15 @@ abstract class RecurrentLayer<F extends Float> {
 /** Long short-term memory, PyTorch's `nn.LSTM`: gates i, f, g, o. */
 export class Lstm<D extends LayerDtype = 'float32'> extends RecurrentLayer<LayerFloat<D>> {
   constructor(options: RecurrentOptions<D>) {
-    super(CellId.Lstm, 'Lstm', options, []);
+    super(CellId.Lstm, 'Lstm', options, {});
+  }
+  /**
+   * The `nn.LSTM` of a PyTorch state_dict saved as safetensors (`save_file(model.state_dict(), path)`): its sizes
+   * inferred from the tensors' names and shapes, its parameters copied. Tensors outside the module's prefix are
+   * ignored; a missing, extra or misshapen one under it (or a proj_size LSTM) is an Error naming the tensor.
+   */
+  static fromPyTorch<E extends LayerDtype = LayerDtype>(pathOrBytes: string | Uint8Array, options?: PyTorchOptions<E>): Lstm<E> {
+    return fromPyTorch('Lstm', pathOrBytes, options) as Lstm<E>;
   }
   /** y, hN, cN of x (T, m, I) (batch-major: (m, T, I)). */
   forward<O extends LstmForwardOptions = {}>(x: TensorLike, options?: O): LstmForwardResult<LayerFloat<D>> & TapeOf<O> {
@@ -485,8 +524,12 @@ export class Gru<D extends LayerDtype = 'float32'> extends HiddenStateLayer<D> {
   readonly resetAfter: boolean;
   constructor(options: GruOptions<D>) {
     const resetAfter = booleanOption((options as { resetAfter?: unknown } | undefined)?.resetAfter, 'options.resetAfter', true);
-    super(resetAfter ? CellId.Gru : CellId.GruResetBefore, 'Gru', options, ['resetAfter']);
+    super(resetAfter ? CellId.Gru : CellId.GruResetBefore, 'Gru', options, { resetAfter });
     this.resetAfter = resetAfter;
+  }
+  /** The `nn.GRU` of a PyTorch state_dict saved as safetensors, as `Lstm.fromPyTorch` (PyTorch's GRU is resetAfter: true). */
+  static fromPyTorch<E extends LayerDtype = LayerDtype>(pathOrBytes: string | Uint8Array, options?: PyTorchOptions<E>): Gru<E> {
+    return fromPyTorch('Gru', pathOrBytes, options) as Gru<E>;
   }
 }
 
@@ -495,7 +538,88 @@ export class Rnn<D extends LayerDtype = 'float32'> extends HiddenStateLayer<D> {
   readonly nonlinearity: 'tanh' | 'relu';
   constructor(options: RnnOptions<D>) {
     const nonlinearity = choice((options as { nonlinearity?: unknown } | undefined)?.nonlinearity, 'options.nonlinearity', ['tanh', 'relu'] as const);
-    super(nonlinearity === 'tanh' ? CellId.RnnTanh : CellId.RnnRelu, 'Rnn', options, ['nonlinearity']);
+    super(nonlinearity === 'tanh' ? CellId.RnnTanh : CellId.RnnRelu, 'Rnn', options, { nonlinearity });
     this.nonlinearity = nonlinearity;
   }
+  /** The `nn.RNN` of a PyTorch state_dict saved as safetensors, as `Lstm.fromPyTorch`; `nonlinearity` (default 'tanh') is not in the file. */
+  static fromPyTorch<E extends LayerDtype = LayerDtype>(pathOrBytes: string | Uint8Array, options?: RnnPyTorchOptions<E>): Rnn<E> {
+    return fromPyTorch('Rnn', pathOrBytes, options) as Rnn<E>;
+  }
+}
+
+/** A layer of any class and dtype, as `loadLayer` returns. */
+export type AnyLayer = Lstm<LayerDtype> | Gru<LayerDtype> | Rnn<LayerDtype>;
+
+const MODULES: Readonly<Record<LayerClassName, ModuleKind>> = {
+  Lstm: { G: 4, module: 'an nn.LSTM' },
+  Gru: { G: 3, module: 'an nn.GRU' },
+  Rnn: { G: 1, module: 'an nn.RNN' },
+};
+
+/** A new layer of `className`; an error of its options becomes `fail`'s Error (the options came from a file). */
+function buildLayer(className: LayerClassName, options: Record<string, unknown>, fail: (problem: string) => Error): AnyLayer {
+  try {
+    if (className === 'Lstm') return new Lstm(options as unknown as RecurrentOptions<LayerDtype>);
+    if (className === 'Gru') return new Gru(options as unknown as GruOptions<LayerDtype>);
+    return new Rnn(options as unknown as RnnOptions<LayerDtype>);
+  } catch (error) {
+    throw fail(`its layer cannot be built: ${(error as Error).message}`);
+  }
+}
+
+/** `layer` with every parameter set to the checked values of the same name. */
+function withValues<T extends AnyLayer>(layer: T, values: ReadonlyMap<string, { values: Float }>): T {
+  for (const [name, p] of Object.entries(layer.parameters)) setValues(p.data, (values.get(name) as { values: Float }).values);
+  return layer;
+}
+
+/** The file at a path or in a Uint8Array, and the name that stands for it in errors. */
+function readInput(input: unknown): { file: SafetensorsContents; source: string } {
+  if (typeof input === 'string') return { file: readSafetensors(input, input), source: input };
+  if (typedArrayKind(input) === 'Uint8Array') return { file: readSafetensors(input as Uint8Array, 'the Uint8Array'), source: 'the Uint8Array' };
+  throw libraryError(TypeError, 'ERR_RNN_TYPE', `pathOrBytes must be a path (a string) or a file's bytes (a Uint8Array), got ${describe(input)}`);
+}
+
+function fromPyTorch(className: LayerClassName, input: unknown, optionsValue: unknown): AnyLayer {
+  const o = checkOptions(optionsValue, 'options', ['prefix', 'layout', 'dtype', ...(className === 'Rnn' ? ['nonlinearity'] : [])]);
+  if (o.prefix !== undefined && typeof o.prefix !== 'string') {
+    throw libraryError(TypeError, 'ERR_RNN_TYPE', `options.prefix must be a string, got ${describe(o.prefix)}`);
+  }
+  const layout = sequenceLayout(o.layout, 'options.layout');
+  const dtype = o.dtype === undefined ? undefined : choice(o.dtype, 'options.dtype', ['float32', 'float64'] as const);
+  const extra = className === 'Rnn' ? { nonlinearity: choice(o.nonlinearity, 'options.nonlinearity', ['tanh', 'relu'] as const) } : {};
+  const { file, source } = readInput(input);
+  const kind = MODULES[className];
+  const fail = (problem: string) => libraryError(Error, 'ERR_RNN_MODEL_FILE', `cannot read ${kind.module} from ${source}: ${problem}`);
+  const prefix = modulePrefix(file, kind, o.prefix as string | undefined, fail);
+  const { sizes, values } = stateDictParameters(file, prefix, kind, fail);
+  const dtypes = new Set([...values.values()].map((v) => (v.dtype === 'F64' ? 'float64' : 'float32')));
+  if (dtype === undefined && dtypes.size > 1) throw fail('its tensors mix F64 with F32, F16 or BF16: pass { dtype } to choose the layer\'s');
+  const options = {
+    inputSize: sizes.I, hiddenSize: sizes.H, numLayers: sizes.L, bidirectional: sizes.D === 2, layout, dtype: dtype ?? [...dtypes][0], ...extra,
+  };
+  return withValues(buildLayer(className, options, fail), values);
+}
+
+/**
+ * The layer `layer.save(path)` wrote, of its class (an Lstm, Gru or Rnn), dtype and options, with its parameters
+ * bit for bit (the dropout generator starts again from the seed). A file that is not a valid layer file is an Error
+ * (ERR_RNN_MODEL_FILE) naming the file and the problem.
+ */
+export function loadLayer(path: string): AnyLayer {
+  if (typeof path !== 'string') throw libraryError(TypeError, 'ERR_RNN_TYPE', `path must be a string, got ${describe(path)}`);
+  const file = readSafetensors(path, path);
+  const { className, options } = decodeLayerConfig(file, path);
+  const fail = (problem: string) => layerFileError(path, problem);
+  const { sizes, values } = stateDictParameters(file, '', { G: MODULES[className].G, module: className === 'Gru' ? 'a Gru' : `an ${className}` }, fail);
+  const stated: Record<string, unknown> = { inputSize: sizes.I, hiddenSize: sizes.H, numLayers: sizes.L, bidirectional: sizes.D === 2 };
+  for (const [key, value] of Object.entries(stated)) {
+    if (options[key] !== value) throw fail(`its config says ${key}: ${JSON.stringify(options[key]) ?? 'nothing'}, but its tensors are those of ${key} ${value}`);
+  }
+  const layer = buildLayer(className, { ...options }, fail);
+  const stored = layer.dtype === 'float64' ? 'F64' : 'F32';
+  for (const [name, { dtype }] of values) {
+    if (dtype !== stored) throw fail(`tensor "${name}" is ${dtype}, but a ${layer.dtype} layer is stored as ${stored}`);
+  }
+  return withValues(layer, values);
 }
