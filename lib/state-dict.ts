@@ -61,7 +61,7 @@ export function modulePrefix(file: SafetensorsContents, kind: ModuleKind, given:
   if (found.length === 0) throw fail(`no tensor is named weight_ih_l0 or <prefix>weight_ih_l0, as the parameters of ${kind.module} are`);
   const fitting = found.length === 1 ? found : found.filter((prefix) => fits(file, prefix, kind.G));
   if (fitting.length !== 1) {
-    throw fail(`it holds the tensors of several recurrent modules (prefixes ${found.map((p) => JSON.stringify(p)).join(', ')}): pass { prefix } to choose one`);
+    throw fail(`it holds the tensors of several recurrent modules (prefixes ${found.sort().map((p) => JSON.stringify(p)).join(', ')}): pass { prefix } to choose one`);
   }
   return fitting[0] as string;
 }
