@@ -4,8 +4,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as esm from 'rnn-native';
@@ -27,11 +28,12 @@ const API = [
 ].sort();
 /**
  * The rest of the public surface (README): thread control, BLAS information, numpy's RandomState, and training:
- * the output layer's loss, initialization, clipping, optimizers and the character model.
+ * the output layer's loss, initialization, clipping, optimizers and the character model; and loadLayer, the layers' files.
  */
 const UTILITIES = [
   'setNumThreads', 'getNumThreads', 'blasInfo', 'kernelInfo',
   'outputLayerBackward', 'softmaxCrossEntropy', 'glorotUniform', 'initLstmParams', 'initRnnParams', 'clipByValue', 'clipByGlobalNorm', 'globalNorm',
+  'loadLayer',
 ];
 const CLASSES = ['Adam', 'CharModel', 'Gru', 'Linear', 'Lstm', 'RandomState', 'Rnn', 'Sgd'];
 
@@ -87,6 +89,9 @@ test('a function called through either entry gives the same result', () => {
   const c0 = V.input('c0');
   const da = V.input('da');
   const both = (f) => [snapshot(f(esm)), snapshot(f(cjs))];
+  const folder = mkdtempSync(join(tmpdir(), 'rnn-native-module-'));
+  const layerFile = join(folder, 'gru.safetensors');
+  new esm.Gru({ inputSize: 3, hiddenSize: 2, seed: 4 }).save(layerFile);
   const cases = {
     rnnCellForward: (rn) => rn.rnnCellForward(xt, a0, params.rnn),
     rnnForward: (rn) => rn.rnnForward(x, a0, params.rnn),
@@ -110,6 +115,7 @@ test('a function called through either entry gives the same result', () => {
     Lstm: (rn) => new rn.Lstm({ inputSize: 3, hiddenSize: 2, dtype: 'float64' }).forward([[[1, 2, 3]], [[0, 1, 0]]]),
     Gru: (rn) => new rn.Gru({ inputSize: 3, hiddenSize: 2, bidirectional: true }).forward([[[1, 2, 3]], [[0, 1, 0]]]),
     Rnn: (rn) => new rn.Rnn({ inputSize: 3, hiddenSize: 2, numLayers: 2 }).forward([[[1, 2, 3]], [[0, 1, 0]]], { lengths: [1] }),
+    loadLayer: (rn) => rn.loadLayer(layerFile).parameters,
     Linear: (rn) => new rn.Linear({ inputSize: V.input('z').shape[1], outputSize: 3, dtype: 'float64' }).forward(V.input('z')),
     glorotUniform: (rn) => ({ w: rn.glorotUniform(3, 4, new rn.RandomState(1)) }),
     initLstmParams: (rn) => rn.initLstmParams({ n_x: 2, n_a: 3, random: new rn.RandomState(1) }),
@@ -129,6 +135,7 @@ test('a function called through either entry gives the same result', () => {
     assert.ok(Object.keys(fromEsm).length > 0, `${name} returns tensors`);
     assert.equal(fromEsm, fromCjs, `${name}: ESM and CommonJS results`);
   }
+  rmSync(folder, { recursive: true });
 });
 
 test('caches cross between the entries: a forward pass from import, its backward pass from require', () => {
@@ -232,6 +239,7 @@ test('dist/index.d.ts and dist/index.d.mts exist and declare every function', ()
     'dist/optimizers.d.ts': ['clipByValue', 'clipByGlobalNorm', 'globalNorm'],
     'dist/activations.d.ts': ['softmax', 'sigmoid'],
     'dist/nested.d.ts': ['toNested'],
+    'dist/recurrent-layers.d.ts': ['loadLayer'],
   };
   for (const [file, names] of Object.entries(declaredIn)) {
     const text = read(file);
