@@ -163,9 +163,14 @@ test('metadata that is not an object of strings, and foreign formats, versions a
 });
 
 test('not a layer file at all: a CharModel file, a folder, a device, an empty file', () => {
-  const model = join(dir, 'model.json');
-  rn.CharModel.create({ alphabet: '\nab', hiddenSize: 2 }).save(model);
-  assert.throws(() => rn.loadLayer(model), (e) => e.code === 'ERR_RNN_MODEL_FILE' && /^.*model\.json is not a valid safetensors file: its header length \d+ is more than the 100 MB limit$/.test(e.message));
+  const charModel = rn.CharModel.create({ alphabet: '\nab', hiddenSize: 2 });
+  const model = join(dir, 'model.safetensors');
+  charModel.save(model);
+  assert.throws(() => rn.loadLayer(model), (e) => e.code === 'ERR_RNN_MODEL_FILE' &&
+    e.message === `${model} is not a valid rnn-native layer file: its __metadata__.format is "rnn-native/char-model", expected "rnn-native/layer"`);
+  const json = join(dir, 'model.json');
+  writeFileSync(json, JSON.stringify(charModel.toJSON()));
+  assert.throws(() => rn.loadLayer(json), (e) => e.code === 'ERR_RNN_MODEL_FILE' && /^.*model\.json is not a valid safetensors file: its header length \d+ is more than the 100 MB limit$/.test(e.message));
   assert.throws(() => rn.loadLayer(dir), (e) => e.code === 'ERR_RNN_MODEL_FILE' && e.message === `cannot read ${dir}: it is a directory, not a regular file`);
   assert.throws(() => rn.loadLayer('/dev/zero'), (e) => e.code === 'ERR_RNN_MODEL_FILE' && e.message === 'cannot read /dev/zero: it is a device, not a regular file');
   refused(Buffer.alloc(0), /is not a valid safetensors file: it has 0 bytes, fewer than the 8 of the header length$/);

@@ -200,7 +200,7 @@ function readFile(path: string, source: string): SafetensorsContents {
     readFully(fd, header, 8, fail);
     const dataLength = stats.size - 8 - n;
     const { entries, metadata } = parseHeader(header, dataLength, fail);
-    checkMemory(dataLength, 1, {}, `the tensors of ${source} need {}`);
+    checkMemory(dataLength, 1, { bytes: dataLength }, `the tensors of ${source} need {}`);
     const data = new Uint8Array(dataLength);
     readFully(fd, data, 8 + n, fail);
     return contents(entries, metadata, data);
