@@ -63,31 +63,33 @@ export function decodeUtf8(bytes: Uint8Array, what: string): string {
 }
 
 /**
+ * The bytes of `path`, which must be a regular file (or, with `stdin`, STDIN for standard input). `name` names it in
+ * errors, which keep the system's `code`: `cannot read the corpus /dev/zero: it is a device, not a regular file`.
+ */
+export function readRegularFile(path: string, name: string, { stdin = false } = {}): Buffer {
+  try {
+    if (stdin && path === STDIN) return fs.readFileSync(0);
+    // Open once and check what was opened (not the path, which could be swapped in between); O_NONBLOCK so that
+    // opening a FIFO does not wait for a writer.
+    const fd = fs.openSync(path, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+    try {
+      const stats = fs.fstatSync(fd);
+      if (!stats.isFile()) throw new Error(`it is ${kindOf(stats)}, not a regular file`);
+      return fs.readFileSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch (error) {
+    throw Object.assign(new Error(`cannot read ${name}: ${readFailure(error)}`), { code: (error as { code?: unknown }).code });
+  }
+}
+
+/**
  * The text of `path`, which must be a regular file of UTF-8 (or, with `stdin`, STDIN for standard input). `what`
  * names it in errors, which keep the system's `code`: `cannot read the corpus /dev/zero: it is a device, not a
  * regular file`.
  */
 export function readTextFile(path: string, what: string, { stdin = false } = {}): string {
-  const fromStdin = stdin && path === STDIN;
-  const name = fromStdin ? `${what} from stdin` : `${what} ${path}`;
-  let bytes: Buffer;
-  try {
-    if (fromStdin) {
-      bytes = fs.readFileSync(0);
-    } else {
-      // Open once and check what was opened (not the path, which could be swapped in between); O_NONBLOCK so that
-      // opening a FIFO does not wait for a writer.
-      const fd = fs.openSync(path, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
-      try {
-        const stats = fs.fstatSync(fd);
-        if (!stats.isFile()) throw new Error(`it is ${kindOf(stats)}, not a regular file`);
-        bytes = fs.readFileSync(fd);
-      } finally {
-        fs.closeSync(fd);
-      }
-    }
-  } catch (error) {
-    throw Object.assign(new Error(`cannot read ${name}: ${readFailure(error)}`), { code: (error as { code?: unknown }).code });
-  }
-  return decodeUtf8(bytes, name);
+  const name = stdin && path === STDIN ? `${what} from stdin` : `${what} ${path}`;
+  return decodeUtf8(readRegularFile(path, name, { stdin }), name);
 }
