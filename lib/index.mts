@@ -36,5 +36,7 @@ export {
   Gru,
   Lstm,
   Rnn,
+  exportOnnx,
+  importOnnx,
 } from './index.js';
 export type * from './index.js';
