@@ -6,7 +6,8 @@
 // - files exported by PyTorch's torch.onnx.export (test/fixtures/onnx/, from scripts/torch-onnx-fixtures.py) import
 //   to layers whose forward is torch's;
 // - what the kernels do not compute, and corrupt or foreign files, are refused message by message.
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -417,6 +418,26 @@ test('exportOnnx: its arguments, message by message', () => {
   throwsExactly(() => rn.exportOnnx(a, path, { lengths: 1 }), TypeError, 'ERR_RNN_TYPE', 'options.lengths must be a boolean, got a number');
   throwsExactly(() => rn.exportOnnx(a, path, { lenghts: true }), TypeError, 'ERR_RNN_KEY', 'options has an unknown key \'lenghts\': allowed are opset, lengths');
   assert.equal(readdirSync(work).filter((f) => f === path.split('/').pop()), [], 'nothing written');
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// The README's onnxruntime example (a ```js block: readme.test runs the ```ts ones, which cannot import a devDependency)
+
+test('the README\'s "Run it in onnxruntime" example runs and agrees with forward', () => {
+  const root = fileURLToPath(new URL('..', import.meta.url));
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('#### Run it in onnxruntime'));
+  const block = /^```js\n([\s\S]*?)^```$/m.exec(section)?.[1];
+  assert.ok(block && block.includes("from 'onnxruntime-node'"), 'the section has a js block that imports onnxruntime-node');
+  const project = join(work, 'readme-project');
+  mkdirSync(join(project, 'node_modules'), { recursive: true });
+  symlinkSync(root, join(project, 'node_modules', 'rnn-native'), 'dir');
+  symlinkSync(join(root, 'node_modules', 'onnxruntime-node'), join(project, 'node_modules', 'onnxruntime-node'), 'dir');
+  writeFileSync(join(project, 'example.mjs'), block);
+  const run = spawnSync(process.execPath, ['example.mjs'], { cwd: project, encoding: 'utf8' });
+  assert.is(run.status, 0, run.stderr);
+  const worst = /max \|onnxruntime - forward\| = (\S+)/.exec(run.stdout)?.[1];
+  assert.ok(worst !== undefined && Number(worst) <= 1e-5, run.stdout);
 });
 
 test.after(() => rmSync(work, { recursive: true, force: true }));
