@@ -4,7 +4,8 @@
 //   chains of layers, opsets 9 to 22, and one session at several (T, m) (the dims are symbolic);
 // - importOnnx of an export gives back the layers, their options and every parameter bit for bit (float64 too);
 // - files exported by PyTorch's torch.onnx.export (test/fixtures/onnx/, from scripts/torch-onnx-fixtures.py) import
-//   to layers whose forward is torch's;
+//   to layers whose forward is torch's (and, where /usr/bin/python3 has torch and onnx, so do files the script
+//   exports afresh);
 // - what the kernels do not compute, and corrupt or foreign files, are refused message by message.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync, mkdirSync } from 'node:fs';
@@ -236,33 +237,62 @@ test('exportOnnx replaces a file atomically and leaves no temporary file', () =>
 // ---------------------------------------------------------------------------------------------------------------
 // PyTorch's exporter
 
-const torchCases = readdirSync(FIXTURES).filter((f) => f.endsWith('.json')).sort();
+/** The cases of a folder the fixture script wrote: each JSON record with its .onnx file's bytes. */
+function loadTorchCases(dir) {
+  return readdirSync(dir).filter((f) => f.endsWith('.json')).sort().map((file) => {
+    const name = file.slice(0, -'.json'.length);
+    return { name, record: JSON.parse(readFileSync(join(dir, file), 'utf8')), bytes: readFileSync(join(dir, `${name}.onnx`)) };
+  });
+}
 
-test('the PyTorch fixtures are there', () => {
+/** importOnnx of torch.onnx.export's file: one layer of the module's options whose forward is torch's. */
+function checkTorchCase({ name, record: c, bytes }) {
+  const layers = rn.importOnnx(bytes);
+  assert.is(layers.length, 1, 'one layer (the stack of nodes merged)');
+  const [layer] = layers;
+  const { nonlinearity, ...config } = c.config;
+  const expected = { class: { lstm: 'Lstm', gru: 'Gru', rnn: 'Rnn' }[c.cell], ...config, dtype: 'float32', ...(c.cell === 'gru' ? { resetAfter: true } : {}), ...(c.cell === 'rnn' ? { nonlinearity } : {}) };
+  assert.equal(optionsOf(layer), expected);
+  const t = (v) => ({ data: Float32Array.from(v.data), shape: v.shape });
+  const options = {};
+  if (c.h0) options.h0 = t(c.h0);
+  if (c.c0) options.c0 = t(c.c0);
+  const out = layer.forward(t(c.x), options);
+  for (const key of ['y', 'hN', 'cN']) {
+    if (!c[key]) continue;
+    assert.equal(out[key].shape, c[key].shape, `${key} shape`);
+    close(`${name}: ${key}`, out[key].data, c[key].data);
+  }
+}
+
+const torchCases = loadTorchCases(FIXTURES);
+
+test('the PyTorch fixtures are there: LSTM, GRU, RNN, with and without h0, batch_first', () => {
   assert.ok(torchCases.length >= 4, `${torchCases.length} cases`);
+  for (const cell of ['lstm', 'gru', 'rnn']) assert.ok(torchCases.some((c) => c.record.cell === cell), cell);
+  assert.ok(torchCases.some((c) => c.record.config.layout === 'batch-major'), 'a batch_first case');
+  assert.ok(torchCases.some((c) => !c.record.h0 && c.record.config.numLayers > 1), 'zero states built inside the graph of a stack');
 });
 
-for (const file of torchCases) {
-  const name = file.slice(0, -'.json'.length);
-  test(`importOnnx of torch.onnx.export's ${name}: torch's forward`, () => {
-    const c = JSON.parse(readFileSync(join(FIXTURES, file), 'utf8'));
-    const layers = rn.importOnnx(join(FIXTURES, `${name}.onnx`));
-    assert.is(layers.length, 1, 'one layer (the stack of nodes merged)');
-    const [layer] = layers;
-    const { nonlinearity, ...config } = c.config;
-    const expected = { class: { lstm: 'Lstm', gru: 'Gru', rnn: 'Rnn' }[c.cell], ...config, dtype: 'float32', ...(c.cell === 'gru' ? { resetAfter: true } : {}), ...(c.cell === 'rnn' ? { nonlinearity } : {}) };
-    assert.equal(optionsOf(layer), expected);
-    const t = (v) => ({ data: Float32Array.from(v.data), shape: v.shape });
-    const options = {};
-    if (c.h0) options.h0 = t(c.h0);
-    if (c.c0) options.c0 = t(c.c0);
-    const out = layer.forward(t(c.x), options);
-    for (const key of ['y', 'hN', 'cN']) {
-      if (!c[key]) continue;
-      assert.equal(out[key].shape, c[key].shape, `${key} shape`);
-      close(`${name}: ${key}`, out[key].data, c[key].data);
-    }
+for (const c of torchCases) test(`importOnnx of torch.onnx.export's ${c.name}: torch's forward`, () => checkTorchCase(c));
+
+// Where /usr/bin/python3 (TORCH_PYTHON overrides it) has torch and onnx, the script runs again: it still works with
+// this PyTorch, and its fresh files import the same way.
+const PYTHON = process.env.TORCH_PYTHON || '/usr/bin/python3';
+const probe = spawnSync(PYTHON, ['-c', 'import torch, onnx'], { stdio: 'ignore', timeout: 60_000 });
+if (probe.error || probe.status !== 0) {
+  console.log('onnx.test: python3 with torch and onnx not found, the live torch.onnx.export cases are skipped');
+} else {
+  const dir = mkdtempSync(join(tmpdir(), 'rnn-torch-onnx-'));
+  const script = fileURLToPath(new URL('../scripts/torch-onnx-fixtures.py', import.meta.url));
+  const run = spawnSync(PYTHON, [script, '--out', dir], { encoding: 'utf8', timeout: 180_000 });
+  const live = run.status === 0 ? loadTorchCases(dir) : [];
+  rmSync(dir, { recursive: true, force: true });
+  test('the live torch.onnx.export script runs', () => {
+    assert.is(run.status, 0, `torch-onnx-fixtures.py failed: ${run.error ?? ''} ${run.stderr}`);
+    assert.is(live.length, torchCases.length);
   });
+  for (const c of live) test(`live torch.onnx.export ${c.name}`, () => checkTorchCase(c));
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -38,7 +38,7 @@ export interface ExportSettings {
 export const LAYERS_METADATA_KEY = 'rnn-native.numLayers';
 
 /** The IR version of each opset from 9 (onnx/helper.py VERSION_TABLE): the oldest IR that an opset's runtime reads. */
-export function irVersion(opset: number): number {
+function irVersion(opset: number): number {
   if (opset <= 11) return opset - 5;
   if (opset <= 14) return 7;
   if (opset <= 18) return 8;

@@ -42,7 +42,7 @@ export interface FloatConstant {
 const TYPE_NAMES: Readonly<Record<number, string>> = Object.fromEntries(Object.entries(DataType).map(([name, id]) => [id, name]));
 
 /** The name of an ONNX element type: `FLOAT16`, or the number when it is none. */
-export const typeName = (type: number | null | undefined): string => TYPE_NAMES[type ?? 0] ?? `${type}`;
+const typeName = (type: number | null | undefined): string => TYPE_NAMES[type ?? 0] ?? `${type}`;
 
 /** The values of a FLOAT or DOUBLE TensorProto `t`; `fail` makes the Error of what is wrong with it (`what` names it). */
 export function floatConstant(t: onnx.ITensorProto, what: string, fail: (problem: string) => Error): FloatConstant {

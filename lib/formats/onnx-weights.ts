@@ -17,10 +17,10 @@ export const GATES: Readonly<Record<RecurrentOp, number>> = { LSTM: 4, GRU: 3, R
 const TORCH_BLOCK: Readonly<Record<RecurrentOp, readonly number[]>> = { LSTM: [0, 3, 1, 2], GRU: [1, 0, 2], RNN: [0] };
 
 /** The W, R, B of one node, row-major in the shapes above. */
-export interface NodeWeights<F extends Float = Float> {
-  readonly W: F;
-  readonly R: F;
-  readonly B: F;
+export interface NodeWeights {
+  readonly W: Float;
+  readonly R: Float;
+  readonly B: Float;
 }
 
 /** What places one layer of a stack: its operator, index k, directions D, hidden size H and input size I_k. */
