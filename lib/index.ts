@@ -58,7 +58,7 @@ export type {
 } from './recurrent-layers';
 export type { Tape } from './recurrent-layers';
 export { Gru, Lstm, Rnn } from './recurrent-layers';
-export type { ExportOnnxOptions } from './formats/onnx';
+export type { AnyLayer, ExportOnnxOptions } from './formats/onnx';
 export { exportOnnx, importOnnx } from './formats/onnx';
 export type { ErrorCode, RnnError } from './errors';
 export type { ArgumentFloat, CallFloat, DtypeFloat, LayerFloat, OnlyKeysOf, OptionsDtype, Prediction, TensorFloat } from './typing';
