@@ -37,5 +37,7 @@ export {
   Lstm,
   Rnn,
   loadLayer,
+  exportOnnx,
+  importOnnx,
 } from './index.js';
 export type * from './index.js';

@@ -61,5 +61,7 @@ export type {
 } from './recurrent-layers';
 export type { Tape } from './recurrent-layers';
 export { Gru, Lstm, Rnn, loadLayer } from './recurrent-layers';
+export type { ExportOnnxOptions } from './formats/onnx';
+export { exportOnnx, importOnnx } from './formats/onnx';
 export type { ErrorCode, RnnError } from './errors';
 export type { ArgumentFloat, CallFloat, DtypeFloat, LayerFloat, OnlyKeysOf, OptionsDtype, Prediction, TensorFloat } from './typing';

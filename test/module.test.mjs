@@ -5,8 +5,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as esm from 'rnn-native';
@@ -27,13 +27,14 @@ const API = [
   'softmax', 'sigmoid', 'toNested',
 ].sort();
 /**
- * The rest of the public surface (README): thread control, BLAS information, numpy's RandomState, and training:
- * the output layer's loss, initialization, clipping, optimizers and the character model; and loadLayer, the layers' files.
+ * The rest of the public surface (README): thread control, BLAS information, numpy's RandomState, training (the
+ * output layer's loss, initialization, clipping, optimizers and the character model), and the layers' files:
+ * loadLayer, and ONNX.
  */
 const UTILITIES = [
   'setNumThreads', 'getNumThreads', 'blasInfo', 'kernelInfo',
   'outputLayerBackward', 'softmaxCrossEntropy', 'glorotUniform', 'initLstmParams', 'initRnnParams', 'clipByValue', 'clipByGlobalNorm', 'globalNorm',
-  'loadLayer',
+  'loadLayer', 'exportOnnx', 'importOnnx',
 ];
 const CLASSES = ['Adam', 'CharModel', 'Gru', 'Linear', 'Lstm', 'RandomState', 'Rnn', 'Sgd'];
 
@@ -126,6 +127,14 @@ test('a function called through either entry gives the same result', () => {
     Sgd: (rn) => ((w) => (new rn.Sgd({ learningRate: 0.1 }).step({ w }, { w: V.input('z') }), { w }))(V.input('z')),
     Adam: (rn) => ((w) => (new rn.Adam({ learningRate: 0.1 }).step({ w }, { w: V.input('z') }), { w }))(V.input('z')),
     CharModel: (rn) => ({ sample: { data: [...rn.CharModel.create({ alphabet: 'ab\n', hiddenSize: 3 }).sample({ random: new rn.RandomState(1) })], shape: [] } }),
+    exportOnnx: (rn) => {
+      const path = join(mkdtempSync(join(tmpdir(), 'rnn-native-module-')), 'rnn.onnx');
+      rn.exportOnnx(new rn.Rnn({ inputSize: 2, hiddenSize: 2, seed: 1 }), path);
+      const bytes = [...readFileSync(path)];
+      rmSync(dirname(path), { recursive: true });
+      return { bytes: { data: bytes, shape: [bytes.length] } };
+    },
+    importOnnx: (rn) => rn.importOnnx(join(root, 'test', 'fixtures', 'onnx', 'rnn-relu-l2.onnx'))[0].parameters,
     RandomState: (rn) => ({ draws: { data: Array.from({ length: 5 }, ((r) => () => r.random())(new rn.RandomState(1))), shape: [5] } }),
   };
   const skipped = ['setNumThreads', 'rnnForwardAsync', 'rnnBackwardAsync', 'lstmForwardAsync', 'lstmBackwardAsync'];
