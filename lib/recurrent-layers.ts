@@ -333,7 +333,7 @@ abstract class RecurrentLayer<F extends Float> {
     checkIntact({ 'the layer\'s parameters': { data: this.#flat, shape: [this.#flat.length] } });
   }
 
-  protected forwardCall(xValue: unknown, optionsValue: unknown, async: boolean): { args: Parameters<typeof native.layerForward>; result: () => ForwardResult<F> & { cN?: Tensor<F> } } {
+  #forwardCall(xValue: unknown, optionsValue: unknown, async: boolean): { args: Parameters<typeof native.layerForward>; result: () => ForwardResult<F> & { cN?: Tensor<F> } } {
     const hasCell = this.#shape.cell === CellId.Lstm;
     const allowed = ['lengths', 'h0', 'tape', 'training', ...(hasCell ? ['c0'] : [])];
     const o = checkOptions(optionsValue, 'options', allowed);
@@ -372,7 +372,7 @@ abstract class RecurrentLayer<F extends Float> {
     return { args, result };
   }
 
-  protected backwardCall(tapeValue: unknown, optionsValue: unknown, async: boolean): { args: Parameters<typeof native.layerBackward>; result: () => BackwardResult<F> & { dc0?: Tensor<F> } } {
+  #backwardCall(tapeValue: unknown, optionsValue: unknown, async: boolean): { args: Parameters<typeof native.layerBackward>; result: () => BackwardResult<F> & { dc0?: Tensor<F> } } {
     const tape = Tape.stateOf(tapeValue, this);
     const hasCell = this.#shape.cell === CellId.Lstm;
     const o = checkOptions(optionsValue, 'options', ['dy', 'dhN', ...(hasCell ? ['dcN'] : [])]);
@@ -426,25 +426,25 @@ abstract class RecurrentLayer<F extends Float> {
   }
 
   protected runForward(x: unknown, options: unknown): ForwardResult<F> & { cN?: Tensor<F> } {
-    const { args, result } = this.forwardCall(x, options, false);
+    const { args, result } = this.#forwardCall(x, options, false);
     callNative(native.layerForward, args);
     return result();
   }
 
   protected async runForwardAsync(x: unknown, options: unknown): Promise<ForwardResult<F> & { cN?: Tensor<F> }> {
-    const { args, result } = this.forwardCall(x, options, true);
+    const { args, result } = this.#forwardCall(x, options, true);
     await callNative(native.layerForwardAsync, args);
     return result();
   }
 
   protected runBackward(tape: unknown, options: unknown): BackwardResult<F> & { dc0?: Tensor<F> } {
-    const { args, result } = this.backwardCall(tape, options, false);
+    const { args, result } = this.#backwardCall(tape, options, false);
     callNative(native.layerBackward, args);
     return result();
   }
 
   protected async runBackwardAsync(tape: unknown, options: unknown): Promise<BackwardResult<F> & { dc0?: Tensor<F> }> {
-    const { args, result } = this.backwardCall(tape, options, true);
+    const { args, result } = this.#backwardCall(tape, options, true);
     await callNative(native.layerBackwardAsync, args);
     return result();
   }
