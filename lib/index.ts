@@ -1,4 +1,4 @@
-// rnn-native: vanilla-RNN and LSTM forward and backward passes in native C++ on OpenBLAS.
+// rnn-native: LSTM, GRU and RNN layers, the notebook functions, heads, optimizers and model files, in native C++ on OpenBLAS.
 export type { Float, NestedArray, Tensor, TensorLike } from './tensor';
 export { toNested } from './nested';
 export type { Cache, CacheKind } from './caches';
