@@ -12,20 +12,10 @@
 import { onnx } from 'onnx-proto';
 import type { Float } from '../tensor';
 import { DataType, elementType, floatTensor, int64Tensor } from './onnx-tensor';
-import { GATES, nodeWeights, type RecurrentOp } from './onnx-weights';
+import { GATES, nodeWeights, type OnnxLayerShape } from './onnx-weights';
 
 /** What the graph needs of one layer (a stack of L layers of D directions). */
-export interface LayerSpec {
-  readonly op: RecurrentOp;
-  readonly L: number;
-  readonly D: number;
-  readonly I: number;
-  readonly H: number;
-  readonly batchMajor: boolean;
-  /** GRU: linear_before_reset. */
-  readonly resetAfter: boolean;
-  /** RNN: Relu instead of Tanh. */
-  readonly relu: boolean;
+export interface LayerSpec extends OnnxLayerShape {
   readonly parameters: Readonly<Record<string, { readonly data: Float }>>;
 }
 

@@ -16,18 +16,10 @@ import { onnx } from 'onnx-proto';
 import type { Float } from '../tensor';
 import { LAYERS_METADATA_KEY } from './onnx-export';
 import { floatConstant, integer, type FloatConstant } from './onnx-tensor';
-import { GATES, type NodeWeights, type RecurrentOp } from './onnx-weights';
+import { GATES, type NodeWeights, type OnnxLayerShape, type RecurrentOp } from './onnx-weights';
 
 /** One layer of the graph: a stack of L nodes. */
-export interface ImportedLayer {
-  readonly op: RecurrentOp;
-  readonly L: number;
-  readonly D: number;
-  readonly I: number;
-  readonly H: number;
-  readonly batchMajor: boolean;
-  readonly resetAfter: boolean;
-  readonly relu: boolean;
+export interface ImportedLayer extends OnnxLayerShape {
   readonly dtype: 'float32' | 'float64';
   /** Node k's W, R, B. */
   readonly weights: readonly NodeWeights[];

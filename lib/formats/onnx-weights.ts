@@ -32,6 +32,20 @@ export interface StackLayer {
   readonly I: number;
 }
 
+/** What an ONNX graph says of one layer (a stack of L layers of D directions), exported or imported. */
+export interface OnnxLayerShape {
+  readonly op: RecurrentOp;
+  readonly L: number;
+  readonly D: number;
+  readonly I: number;
+  readonly H: number;
+  readonly batchMajor: boolean;
+  /** GRU: linear_before_reset. */
+  readonly resetAfter: boolean;
+  /** RNN: Relu instead of Tanh. */
+  readonly relu: boolean;
+}
+
 type Parameters = Readonly<Record<string, { readonly data: Float }>>;
 
 const suffix = (k: number, d: number) => `l${k}${d === 1 ? '_reverse' : ''}`;
