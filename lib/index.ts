@@ -60,7 +60,8 @@ export type {
   TapeOf,
 } from './recurrent-layers';
 export type { Tape } from './recurrent-layers';
-export { Gru, Lstm, Rnn, loadLayer } from './recurrent-layers';
+export { Gru, Lstm, Rnn } from './recurrent-layers';
+export { loadLayer } from './layer-readers';
 export type { ExportOnnxOptions } from './formats/onnx';
 export { exportOnnx, importOnnx } from './formats/onnx';
 export type { ErrorCode, RnnError } from './errors';

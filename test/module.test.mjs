@@ -248,7 +248,7 @@ test('dist/index.d.ts and dist/index.d.mts exist and declare every function', ()
     'dist/optimizers.d.ts': ['clipByValue', 'clipByGlobalNorm', 'globalNorm'],
     'dist/activations.d.ts': ['softmax', 'sigmoid'],
     'dist/nested.d.ts': ['toNested'],
-    'dist/recurrent-layers.d.ts': ['loadLayer'],
+    'dist/layer-readers.d.ts': ['loadLayer'],
   };
   for (const [file, names] of Object.entries(declaredIn)) {
     const text = read(file);
