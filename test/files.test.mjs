@@ -6,7 +6,7 @@
 // permitted.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import * as rn from 'rnn-native';
 import { writeFileAtomic } from '../dist/atomic-write.js';
 import { invalidUtf8Offset } from '../dist/text-file.js';
+import { killMidSave, mountTmpfs as mountIn, temporaries, unmount } from './support/disk.mjs';
 
 const cli = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 const run = (args, options = {}) => spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', timeout: 120_000, ...options });
@@ -22,20 +23,7 @@ const tiny = ['--steps', '3', '--hidden', '8', '--batch', '2', '--seq-length', '
 const ALPHABET = '\nabcdefghijklmnopqrstuvwxyz';
 const model = (hiddenSize, seed = 1) => rn.CharModel.create({ alphabet: ALPHABET, hiddenSize, seed });
 const sameParameters = (a, b) => a.parameters.length === b.parameters.length && a.parameters.every((v, i) => Object.is(v, b.parameters[i]));
-const temporaries = (folder) => readdirSync(folder).filter((name) => name.endsWith('.tmp'));
-
-/** A fresh tmpfs of `size` mounted in a new folder, or undefined (with a message) where mount is not permitted. */
-function mountTmpfs(size, label) {
-  const mountPoint = mkdtempSync(join(dir, 'tmpfs-'));
-  try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', mountPoint], { stdio: 'pipe' });
-    return mountPoint;
-  } catch (error) {
-    console.log(`    SKIPPED (${label}): cannot mount a tmpfs here (${String(error.stderr || error.message).trim()})`);
-    return undefined;
-  }
-}
-const unmount = (mountPoint) => execFileSync('umount', [mountPoint]);
+const mountTmpfs = (size, label) => mountIn(dir, size, label);
 
 test('writeFileAtomic writes and replaces a file, through a symbolic link, and leaves no temporary file', () => {
   const folder = mkdtempSync(join(dir, 'atomic-'));
@@ -75,20 +63,7 @@ test('SIGKILL while a model is being written leaves a complete model file (the o
   if (mountPoint === undefined) return;
   try {
     const target = join(mountPoint, 'model.json');
-    const child = spawn(process.execPath, [fileURLToPath(new URL('./support/save-loop-child.mjs', import.meta.url)), target]);
-    let saved = 0;
-    child.stdout.on('data', (chunk) => { saved = Number(/saved (\d+)\n$/.exec(String(chunk))?.[1] ?? saved); });
-    const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
-    // Once one save is done, wait until the next one has its temporary file open, and kill the child right then.
-    let caught = false;
-    const deadline = performance.now() + 30_000;
-    while (!caught && performance.now() < deadline) {
-      await new Promise((resolve) => setImmediate(resolve));
-      if (saved >= 1 && temporaries(mountPoint).length > 0) caught = child.kill('SIGKILL');
-    }
-    const { signal } = await exited;
-    assert.ok(caught, 'never saw a save in progress');
-    assert.is(signal, 'SIGKILL');
+    const saved = await killMidSave(mountPoint, target);
     const loaded = rn.CharModel.load(target);
     const seed = [saved, saved + 1].find((s) => sameParameters(loaded, model(256, s)));
     assert.ok(seed !== undefined, `the file is neither save ${saved} nor save ${saved + 1}`);

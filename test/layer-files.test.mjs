@@ -5,13 +5,14 @@
 // Hostile files are in hostile-files.test.mjs.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as rn from 'rnn-native';
 import { encodeSafetensors, floatValues, readSafetensors } from '../dist/formats/safetensors.js';
+import { killMidSave, mountTmpfs as mountIn, temporaries, unmount } from './support/disk.mjs';
 
 const FIXTURES = fileURLToPath(new URL('./fixtures/safetensors/', import.meta.url));
 const manifest = JSON.parse(readFileSync(join(FIXTURES, 'cases.json'), 'utf8'));
@@ -20,7 +21,6 @@ const TOLERANCE = { float32: 1e-5, float64: 1e-12 };
 const dir = mkdtempSync(join(tmpdir(), 'rnn-native-layer-files-'));
 const fixture = (name) => join(FIXTURES, `${name}.safetensors`);
 const Arrays = { float32: Float32Array, float64: Float64Array };
-const temporaries = (folder) => readdirSync(folder).filter((name) => name.endsWith('.tmp'));
 
 /** The tensors of a safetensors file as { data, shape } of their float values. */
 function tensorsOf(path) {
@@ -284,17 +284,7 @@ test('the reader: aligned F32/F64 data is viewed in place, unaligned data copied
   assert.is(floatValues(stored('I16', [1])), undefined);
 });
 
-/** A fresh tmpfs of `size`, or undefined (with a message) where mount is not permitted. */
-function mountTmpfs(size, label) {
-  const mountPoint = mkdtempSync(join(dir, 'tmpfs-'));
-  try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', mountPoint], { stdio: 'pipe' });
-    return mountPoint;
-  } catch (error) {
-    console.log(`    SKIPPED (${label}): cannot mount a tmpfs here (${String(error.stderr || error.message).trim()})`);
-    return undefined;
-  }
-}
+const mountTmpfs = (size, label) => mountIn(dir, size, label);
 
 test('a save into a full disk fails with ENOSPC and leaves the old file intact, with no temporary file', () => {
   const mountPoint = mountTmpfs('64k', 'disk full');
@@ -307,7 +297,7 @@ test('a save into a full disk fails with ENOSPC and leaves the old file intact, 
     assert.equal(parameterBytes(rn.loadLayer(target)), parameterBytes(small));
     assert.equal(temporaries(mountPoint), []);
   } finally {
-    execFileSync('umount', [mountPoint]);
+    unmount(mountPoint);
   }
 });
 
@@ -316,19 +306,7 @@ test('SIGKILL during a save leaves a complete layer file: the previous save or t
   if (mountPoint === undefined) return;
   try {
     const target = join(mountPoint, 'layer.safetensors');
-    const child = spawn(process.execPath, [fileURLToPath(new URL('./support/save-loop-child.mjs', import.meta.url)), target, 'layer']);
-    let saved = 0;
-    child.stdout.on('data', (chunk) => { saved = Number(/saved (\d+)\n$/.exec(String(chunk))?.[1] ?? saved); });
-    const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
-    let caught = false;
-    const deadline = performance.now() + 30_000;
-    while (!caught && performance.now() < deadline) {
-      await new Promise((resolve) => setImmediate(resolve));
-      if (saved >= 1 && temporaries(mountPoint).length > 0) caught = child.kill('SIGKILL');
-    }
-    const { signal } = await exited;
-    assert.ok(caught, 'never saw a save in progress');
-    assert.is(signal, 'SIGKILL');
+    const saved = await killMidSave(mountPoint, target, 'layer');
     const loaded = rn.loadLayer(target);
     const bytesOf = ({ data }) => Buffer.from(data.buffer, data.byteOffset, data.byteLength);
     const seed = [saved, saved + 1].find((s) => {
@@ -340,7 +318,7 @@ test('SIGKILL during a save leaves a complete layer file: the previous save or t
     assert.ok(stray.length <= 1 && stray.every((name) => name.startsWith('.layer.safetensors.')), `stray files: ${stray}`);
     console.log(`    killed during save ${saved + 1}: the file holds save ${seed}, ${stray.length} stray temporary file (hidden, never read)`);
   } finally {
-    execFileSync('umount', [mountPoint]);
+    unmount(mountPoint);
   }
 });
 
