@@ -96,8 +96,14 @@ export interface NativeAddon {
   linearBackward(dX: F, dW: F, db: F, dY: F, X: F, W: F, rows: number, inputSize: number, outputSize: number): void;
   linearForwardAsync(...args: Parameters<NativeAddon['linearForward']>): Promise<void>;
   linearBackwardAsync(...args: Parameters<NativeAddon['linearBackward']>): Promise<void>;
-  /** Asks for transparent huge pages for a fresh buffer of 4 MiB or more the kernels will fill (a no-op elsewhere). */
-  adviseHugePages(buffer: ArrayBuffer): void;
+  /**
+   * An uninitialized ArrayBuffer of `bytes` bytes on a recycled block (native/kernels/large_blocks.h), or undefined
+   * when the pool does not serve that size (under `minBytes`, or RNN_NATIVE_MALLOC=system). RangeError when the
+   * system refuses the memory.
+   */
+  largeArrayBuffer(bytes: number): ArrayBuffer | undefined;
+  /** The recycled blocks: idle bytes and blocks waiting for reuse, blocks mapped in all, the smallest size served. */
+  largeBlocksInfo(): { idleBytes: number; idleBlocks: number; mappedBlocks: number; minBytes: number; enabled: boolean };
   /** The recurrent kernel in use (read from RNN_NATIVE_RECURRENT / RNN_NATIVE_ISA at the first call) and the team size. */
   kernelInfo(): { recurrent: 'packed' | 'blas'; isa: 'avx512' | 'avx2' | 'portable'; bestIsa: 'avx512' | 'avx2' | 'portable'; numThreads: number };
 }

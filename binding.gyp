@@ -5,7 +5,7 @@
       "sources": [
         "native/kernels/arena.cc",
         "native/kernels/malloc_policy.cc",
-        "native/kernels/huge_pages.cc",
+        "native/kernels/large_blocks.cc",
         "native/kernels/team.cc",
         "native/kernels/recurrent/recurrent.cc",
         "native/kernels/recurrent/microkernel_avx512.cc",
@@ -29,13 +29,18 @@
         "native/binding/training_binding.cc",
         "native/binding/scan_binding.cc",
         "native/binding/layer_binding.cc",
-        "native/binding/linear_binding.cc"
+        "native/binding/linear_binding.cc",
+        "native/binding/memory_binding.cc"
       ],
       "include_dirs": [
         "<!(node -p \"require('node-addon-api').include_dir\")",
         "<!(node scripts/openblas.js include)"
       ],
-      "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS"],
+      "defines": [
+        "NAPI_VERSION=8",
+        "NAPI_CPP_EXCEPTIONS",
+        "<!(node -p \"process.env.RNN_NATIVE_PORTABLE === '1' ? 'RNN_PORTABLE_BUILD' : 'RNN_V8_BUFFERS=1'\")"
+      ],
       "cflags!": ["-fno-exceptions"],
       "cflags_cc!": ["-fno-exceptions"],
       "cflags_cc": ["-std=c++17", "-O3", "-Wall", "-Wextra", "-fno-trapping-math"],

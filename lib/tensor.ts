@@ -33,16 +33,12 @@ function carve<L extends number[]>(dtype: FloatArrayConstructor, buffer: ArrayBu
 }
 
 /**
- * A fresh ArrayBuffer of `bytes` bytes whose contents are not zeroed first, for arrays the kernel overwrites
- * entirely (every result and cache buffer is): zeroing megabytes the kernel then overwrites cost a tenth of a call.
+ * An ArrayBuffer of `bytes` bytes whose contents are not zeroed first, for arrays the kernel overwrites entirely
+ * (every result and cache buffer is): zeroing megabytes the kernel then overwrites cost a tenth of a call. Multi-megabyte
+ * ones come from the addon's recycled blocks, whose pages stay mapped from one call to the next (the addon decides
+ * which sizes it serves); the others from Node's allocator.
  */
-const uninitialized = (bytes: number): ArrayBuffer => {
-  const buffer = Buffer.allocUnsafeSlow(bytes).buffer as ArrayBuffer;
-  // A multi-megabyte buffer is fresh from the system: in huge pages it takes a page fault per 2 MiB, not per 4 KiB
-  // (the addon decides which buffers are large enough).
-  native.adviseHugePages(buffer);
-  return buffer;
-};
+const uninitialized = (bytes: number): ArrayBuffer => native.largeArrayBuffer(bytes) ?? (Buffer.allocUnsafeSlow(bytes).buffer as ArrayBuffer);
 
 const bytesOf = (dtype: FloatArrayConstructor, lengths: number[]) => lengths.reduce((sum, n) => sum + n, 0) * dtype.BYTES_PER_ELEMENT;
 

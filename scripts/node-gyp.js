@@ -24,4 +24,18 @@ function localNodeDir() {
   return !process.env.npm_config_nodedir && present ? prefix : undefined;
 }
 
-module.exports = { onPath, nodeGyp, localNodeDir };
+/** The running Node's include/node directory when it holds V8's headers of exactly this Node's version, else undefined. */
+function nodeHeaders() {
+  const dir = path.resolve(path.dirname(process.execPath), '..', 'include', 'node');
+  let version;
+  try {
+    version = fs.readFileSync(path.join(dir, 'node_version.h'), 'utf8');
+  } catch {
+    return undefined;
+  }
+  const part = (name) => version.match(new RegExp(`#define NODE_${name}_VERSION (\\d+)`))?.[1];
+  const found = `v${part('MAJOR')}.${part('MINOR')}.${part('PATCH')}`;
+  return found === process.version && fs.existsSync(path.join(dir, 'v8.h')) ? dir : undefined;
+}
+
+module.exports = { onPath, nodeGyp, localNodeDir, nodeHeaders };

@@ -15,6 +15,8 @@ const env = {
   // prebuildify runs node-gyp as one executable; node-gyp's own script is one (it has a shebang).
   PREBUILD_NODE_GYP: prefix.length > 0 ? prefix[0] : command,
   ...(nodeDir ? { npm_config_nodedir: nodeDir } : {}),
+  // N-API only (binding.gyp): recycled blocks need V8's API, which ties a binary to one Node version.
+  RNN_NATIVE_PORTABLE: '1',
 };
 const args = [require.resolve('prebuildify/bin.js'), '--napi', '--strip', `--target=node@${process.versions.node}`];
 console.log(`rnn-native: prebuildify ${args.slice(1).join(' ')}`);

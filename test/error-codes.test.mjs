@@ -105,7 +105,7 @@ test('errors of the addon itself carry codes: its workspace allocation failing i
       rnnForward() { throw oom(); },
       rnnForwardAsync() { return Promise.reject(oom()); },
       getNumThreads() { throw new Error('something else'); },
-      adviseHugePages() {},
+      largeArrayBuffer() {},
     };`);
   const child = spawnSync(process.execPath, ['-e', `
     const rn = require('rnn-native');

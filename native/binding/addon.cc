@@ -39,7 +39,8 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
   add("getNumThreads", get_num_threads);
   add("blasInfo", blas_info);
   add("kernelInfo", kernel_info);
-  add("adviseHugePages", advise_huge_pages);
+  add("largeArrayBuffer", large_array_buffer);
+  add("largeBlocksInfo", large_blocks_info);
   add("scanForward", scan_forward);
   add("scanBackward", scan_backward);
   add("layerLayout", layer_layout);

@@ -1,10 +1,8 @@
-// The BLAS behind the kernels, the team's thread count, which recurrent kernel runs, and the memory advice for fresh
-// buffers.
+// The BLAS behind the kernels, the team's thread count, and which recurrent kernel runs.
 #include <cblas.h>
 
 #include <string>
 
-#include "../kernels/huge_pages.h"
 #include "../kernels/recurrent/recurrent.h"
 #include "../kernels/team.h"
 #include "functions.h"
@@ -30,13 +28,6 @@ Napi::Value kernel_info(const Napi::CallbackInfo& info) {
   result.Set("bestIsa", isa_name(config.best_isa));
   result.Set("numThreads", team_size());
   return result;
-}
-
-// (arrayBuffer): asks for huge pages for a fresh buffer the kernels will fill (kernels/huge_pages.h).
-Napi::Value advise_huge_pages(const Napi::CallbackInfo& info) {
-  Napi::ArrayBuffer buffer = info[0].As<Napi::ArrayBuffer>();
-  rnn::advise_huge_pages(buffer.Data(), buffer.ByteLength());
-  return info.Env().Undefined();
 }
 
 // { vendor, config, corename, threading, numThreads }

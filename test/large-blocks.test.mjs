@@ -1,0 +1,61 @@
+// The recycled blocks behind multi-megabyte results and caches (native/kernels/large_blocks.h), each scenario in a
+// child process with GC exposed (test/support/large-blocks-child.mjs): reuse without new mappings or page faults,
+// the same bits as Node's allocator, a bounded synchronous loop, the idle limit, transfer to a worker, the opt-out.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const MB = 2 ** 20;
+const child = fileURLToPath(new URL('./support/large-blocks-child.mjs', import.meta.url));
+
+function scenario(name, env = {}) {
+  const run = spawnSync(process.execPath, ['--expose-gc', child, name], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, ...env } });
+  assert.is(run.signal, null, `${name}: killed by ${run.signal}\n${run.stderr}`);
+  assert.is(run.status, 0, `${name}: exited with ${run.status}\n${run.stderr}`);
+  return JSON.parse(run.stdout.trim().split('\n').at(-1));
+}
+
+const system = scenario('system', { RNN_NATIVE_MALLOC: 'system' });
+
+test('calls of the same sizes reuse their blocks: no new mappings, no page faults, the same bits as Node allocates', () => {
+  const r = scenario('recycled');
+  console.log(`    after warm-up: ${r.warm.mappedBlocks} blocks mapped, then ${r.after.mappedBlocks}; ${r.faultsPerCall} page faults a call`);
+  assert.ok(r.pooled, 'the results of this shape come from the pool');
+  assert.ok(r.same, 'every call gave the same bits');
+  assert.is(r.after.mappedBlocks, r.warm.mappedBlocks, 'no block was mapped after the warm-up');
+  assert.ok(r.after.idleBlocks > 0, 'freed blocks wait for reuse');
+  // A fresh 12 MiB of results and caches would be about 3,000 faults a call.
+  assert.ok(r.faultsPerCall < 20, `${r.faultsPerCall} page faults a call`);
+});
+
+test('RNN_NATIVE_MALLOC=system turns the pool off, with the same results', () => {
+  assert.is(system.info.enabled, false);
+  assert.is(system.served, false, 'largeArrayBuffer serves nothing');
+  assert.is(system.info.mappedBlocks, 0);
+  assert.is(scenario('transfer').there, system.bits, 'the pooled results have the bits of the system-allocated ones');
+});
+
+test('a synchronous loop of large calls stays bounded: blocks come back as the collector frees results', () => {
+  const r = scenario('syncLoop');
+  console.log(`    ${r.calls} calls of ${(r.bytesPerCall / MB).toFixed(1)} MB each: peak RSS growth ${(r.peakGrowth / MB).toFixed(0)} MB, ${r.info.mappedBlocks} blocks mapped`);
+  // Without blocks coming back until the loop returns, it would hold calls × bytesPerCall (1.9 GB).
+  assert.ok(r.peakGrowth < 0.25 * r.calls * r.bytesPerCall, `peak RSS growth ${(r.peakGrowth / MB).toFixed(0)} MB`);
+  assert.ok(r.info.mappedBlocks < 40, `${r.info.mappedBlocks} blocks mapped`);
+});
+
+test('idle blocks beyond 256 MiB go back to the system; small sizes are not served', () => {
+  const r = scenario('idleLimit');
+  assert.is(r.live.mappedBlocks, 40);
+  assert.ok(r.freed.idleBytes <= 256 * MB, `${r.freed.idleBytes / MB} MiB idle`);
+  assert.ok(r.freed.mappedBlocks < 40, 'some blocks were unmapped');
+  assert.ok(r.small, 'a 1 MiB request is left to Node');
+});
+
+test('a pooled result moved to a worker keeps its values there and is detached here', () => {
+  const r = scenario('transfer');
+  assert.is(r.there, r.bits);
+  assert.ok(r.detachedHere);
+});
+
+test.run();
