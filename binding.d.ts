@@ -102,8 +102,11 @@ export interface NativeAddon {
    * system refuses the memory.
    */
   largeArrayBuffer(bytes: number): ArrayBuffer | undefined;
-  /** The recycled blocks: idle bytes and blocks waiting for reuse, blocks mapped in all, the smallest size served. */
-  largeBlocksInfo(): { idleBytes: number; idleBlocks: number; mappedBlocks: number; minBytes: number; enabled: boolean };
+  /**
+   * The recycled blocks: idle bytes and blocks waiting for reuse, bytes handed out and their peak, the bytes the pool
+   * may keep mapped below that peak, the smallest size served, and whether it serves.
+   */
+  largeBlocksInfo(): { idleBytes: number; idleBlocks: number; liveBytes: number; peakLiveBytes: number; keptBytes: number; minBytes: number; enabled: boolean };
   /** The recurrent kernel in use (read from RNN_NATIVE_RECURRENT / RNN_NATIVE_ISA at the first call) and the team size. */
   kernelInfo(): { recurrent: 'packed' | 'blas'; isa: 'avx512' | 'avx2' | 'portable'; bestIsa: 'avx512' | 'avx2' | 'portable'; numThreads: number };
 }

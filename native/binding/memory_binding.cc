@@ -62,14 +62,16 @@ Napi::Value large_array_buffer(const Napi::CallbackInfo& info) {
 #endif
 }
 
-// { idleBytes, idleBlocks, mappedBlocks, minBytes, enabled }: the pool's state, for the tests and the benchmark.
+// { idleBytes, idleBlocks, liveBytes, peakLiveBytes, keptBytes, minBytes, enabled }: the pool's state, for the tests.
 Napi::Value large_blocks_info(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const large_blocks::Stats stats = large_blocks::stats();
   Napi::Object result = Napi::Object::New(env);
   result.Set("idleBytes", static_cast<double>(stats.idle_bytes));
   result.Set("idleBlocks", static_cast<double>(stats.idle_blocks));
-  result.Set("mappedBlocks", static_cast<double>(stats.mapped_blocks));
+  result.Set("liveBytes", static_cast<double>(stats.live_bytes));
+  result.Set("peakLiveBytes", static_cast<double>(stats.peak_live_bytes));
+  result.Set("keptBytes", static_cast<double>(large_blocks::kKeptBytes));
   result.Set("minBytes", static_cast<double>(large_blocks::kMinBytes));
   result.Set("enabled", serving());
   return result;

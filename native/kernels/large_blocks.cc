@@ -26,7 +26,19 @@ struct Pool {
   std::mutex mutex;
   std::list<Block> idle;  // most recently freed first
   std::size_t idle_bytes = 0;
-  std::size_t mapped_blocks = 0;
+  std::size_t live_bytes = 0;  // handed out, not yet released
+  std::size_t peak_live_bytes = 0;
+
+  // The most the pool keeps mapped, idle blocks included.
+  std::size_t limit() const { return peak_live_bytes > kKeptBytes ? peak_live_bytes : kKeptBytes; }
+
+  // Moves the least recently freed idle blocks to `evicted` until `extra` more bytes fit under the limit.
+  void evict(std::size_t extra, std::list<Block>& evicted) {
+    while (!idle.empty() && live_bytes + idle_bytes + extra > limit()) {
+      evicted.splice(evicted.end(), idle, std::prev(idle.end()));
+      idle_bytes -= evicted.back().capacity;
+    }
+  }
 };
 
 Pool& pool() {
@@ -69,6 +81,7 @@ void* acquire(std::size_t bytes, std::size_t* capacity) {
   if (bytes > SIZE_MAX - 2 * kGranule) return nullptr;
   const std::size_t wanted = (bytes + kGranule - 1) & ~(kGranule - 1);
   Pool& p = pool();
+  std::list<Block> evicted;
   {
     std::lock_guard<std::mutex> lock(p.mutex);
     auto best = p.idle.end();
@@ -76,17 +89,25 @@ void* acquire(std::size_t bytes, std::size_t* capacity) {
       if (fits(it->capacity, wanted) && (best == p.idle.end() || it->capacity < best->capacity)) best = it;
     }
     if (best != p.idle.end()) {
-      const Block block = *best;
+      *capacity = best->capacity;
+      void* block = best->data;
+      p.idle_bytes -= best->capacity;
+      p.live_bytes += best->capacity;
       p.idle.erase(best);
-      p.idle_bytes -= block.capacity;
-      *capacity = block.capacity;
-      return block.data;
+      return block;
     }
+    // A new block: idle ones that do not fit make room for it first.
+    p.live_bytes += wanted;
+    if (p.live_bytes > p.peak_live_bytes) p.peak_live_bytes = p.live_bytes;
+    p.evict(0, evicted);
   }
+  for (const Block& old : evicted) unmap(old.data, old.capacity);  // outside the lock: munmap takes time
   void* block = map(wanted);
-  if (block == nullptr) return nullptr;
-  std::lock_guard<std::mutex> lock(p.mutex);
-  ++p.mapped_blocks;
+  if (block == nullptr) {
+    std::lock_guard<std::mutex> lock(p.mutex);
+    p.live_bytes -= wanted;
+    return nullptr;
+  }
   *capacity = wanted;
   return block;
 }
@@ -96,21 +117,22 @@ void release(void* block, std::size_t capacity) {
   std::list<Block> evicted;
   {
     std::lock_guard<std::mutex> lock(p.mutex);
-    p.idle.push_front(Block{block, capacity});
-    p.idle_bytes += capacity;
-    while (p.idle_bytes > kIdleBytes) {
-      evicted.splice(evicted.end(), p.idle, std::prev(p.idle.end()));
-      p.idle_bytes -= evicted.back().capacity;
-      --p.mapped_blocks;
+    p.live_bytes -= capacity;
+    p.evict(capacity, evicted);
+    if (p.live_bytes + p.idle_bytes + capacity <= p.limit()) {
+      p.idle.push_front(Block{block, capacity});
+      p.idle_bytes += capacity;
+    } else {
+      evicted.push_back(Block{block, capacity});
     }
   }
-  for (const Block& old : evicted) unmap(old.data, old.capacity);  // outside the lock: munmap takes time
+  for (const Block& old : evicted) unmap(old.data, old.capacity);
 }
 
 Stats stats() {
   Pool& p = pool();
   std::lock_guard<std::mutex> lock(p.mutex);
-  return Stats{p.idle_bytes, p.idle.size(), p.mapped_blocks};
+  return Stats{p.idle_bytes, p.idle.size(), p.live_bytes, p.peak_live_bytes};
 }
 
 }  // namespace rnn::large_blocks

@@ -7,6 +7,18 @@ const require = createRequire(import.meta.url);
 const { native } = require('../../dist/native.js');
 const MB = 2 ** 20;
 const faults = () => process.resourceUsage().minorPageFault;
+/** The pool's state with the bytes it holds mapped (handed out + idle). */
+const info = () => {
+  const i = native.largeBlocksInfo();
+  return { ...i, mappedBytes: i.liveBytes + i.idleBytes };
+};
+/** Full collections with pauses: V8 frees dead ArrayBuffers on a background thread after the collection. */
+async function collect() {
+  for (let i = 0; i < 3; ++i) {
+    globalThis.gc();
+    await new Promise((resolve) => setTimeout(resolve, 30));
+  }
+}
 
 /** float64 LSTM inputs whose gate cache (8 MiB) and results (a and c, 4 MiB) both come from the pool. */
 function inputs() {
@@ -40,14 +52,14 @@ const scenarios = {
     // The collector frees buffers on a background thread a little after gc() returns: the first calls may still
     // map new blocks.
     for (let i = 0; i < 10; ++i) call(), globalThis.gc();
-    const warm = native.largeBlocksInfo();
+    const warm = info();
     let same = true;
     const f0 = faults();
     for (let i = 0; i < 20; ++i) {
       same &&= call().bits === bits;
       globalThis.gc();
     }
-    return { pooled, same, warm, after: native.largeBlocksInfo(), faultsPerCall: (faults() - f0) / 20 };
+    return { pooled, same, warm, after: info(), faultsPerCall: (faults() - f0) / 20 };
   },
   // A synchronous loop, with no turn of the event loop, gets blocks back as the collector frees its results.
   syncLoop() {
@@ -58,17 +70,21 @@ const scenarios = {
       rn.lstmForward(x, a0, params);
       peak = Math.max(peak, process.memoryUsage().rss - rss0);
     }
-    return { calls: 150, bytesPerCall: 12.6 * MB, peakGrowth: peak, info: native.largeBlocksInfo() };
+    return { calls: 150, bytesPerCall: 12.6 * MB, peakGrowth: peak, info: info() };
   },
-  // Freed blocks beyond the idle limit go back to the system, least recently freed first.
-  idleLimit() {
+  // The pool holds at most the program's own high-water mark of live bytes: a block of a new size evicts idle ones.
+  async bounded() {
     let held = [];
-    for (let i = 0; i < 40; ++i) held.push(native.largeArrayBuffer((8 + i) * MB)); // 40 sizes, 1100 MB in all
+    for (let i = 0; i < 30; ++i) held.push(native.largeArrayBuffer((8 + 2 * i) * MB)); // 30 sizes, 1110 MiB in all
     for (const b of held) new Uint8Array(b).fill(1);
-    const live = native.largeBlocksInfo();
+    const live = info();
     held = null;
-    globalThis.gc();
-    return { live, freed: native.largeBlocksInfo(), small: native.largeArrayBuffer(MB) === undefined };
+    await collect();
+    const freed = info();
+    const big = native.largeArrayBuffer(900 * MB); // fits no idle block
+    new Uint8Array(big).fill(1);
+    const withBig = info();
+    return { live, freed, withBig, small: native.largeArrayBuffer(MB) === undefined };
   },
   // A result moved to a worker stays valid there, and its block comes back once the worker is gone.
   async transfer() {
@@ -91,7 +107,7 @@ const scenarios = {
   system() {
     const { x, a0, params } = inputs();
     const r = rn.lstmForward(x, a0, params);
-    return { info: native.largeBlocksInfo(), bits: fingerprint(r.a.data, r.c.data), served: native.largeArrayBuffer(64 * MB) !== undefined };
+    return { info: info(), bits: fingerprint(r.a.data, r.c.data), served: native.largeArrayBuffer(64 * MB) !== undefined };
   },
 };
 
