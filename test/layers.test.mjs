@@ -132,6 +132,11 @@ function compareCase(cell, cfg, dtype, shape, seed) {
     assertNear(out.cN, ref.cN, tol, `${where}: cN`);
   } else assert.is(out.cN, undefined, `${where}: cN is for the LSTM only`);
   assert.ok(out.tape !== undefined && out.tape !== null, `${where}: tape: true returns a tape`);
+  // Inference keeps one layer's activations at a time and reuses its buffers between layers: the same values.
+  const inference = layer.forward(x, options(lengths, h0, c0));
+  for (const key of ['y', 'hN', 'cN']) {
+    if (out[key]) assert.equal(Array.from(inference[key].data), Array.from(out[key].data), `${where}: ${key} without a tape = with one`);
+  }
 
   const refBack = referenceBackward(cell, cfg, params, x, { lengths, h0, c0 }, up);
   const back = layer.backward(out.tape, up);

@@ -147,7 +147,9 @@ void forward(const LayerForward<Real>& p) {
     Hs = scratch.take<Real>(step * (T + 1));
     Cs = Cell::has_cell_state ? scratch.take<Real>(step * (T + 1)) : nullptr;
     Zs = Cell::blocks > 1 ? scratch.take<Real>(rows * Cell::blocks * H) : Hs + step;
-    for (int j = 0; j < std::min(L - 1, 2); ++j) between[j] = scratch.take<Real>(rows * DH);
+    // One direction's scan has read all of its input before its states are scattered out, so one buffer can be a
+    // layer's input and then its output; two directions both read the input, so theirs alternate between two.
+    for (int j = 0; j < std::min(L - 1, D); ++j) between[j] = scratch.take<Real>(rows * DH);
   }
 
   Steps<const Real> in = caller_steps(p.x, s.I, s);
@@ -157,7 +159,7 @@ void forward(const LayerForward<Real>& p) {
     const int I_k = s.input_size(k);
     if (p.tape != nullptr) in = as_const(time_major(p.tape + layout.input(k), I_k, m));
     const bool last = k == L - 1;
-    Real* out = last ? nullptr : p.tape != nullptr ? p.tape + layout.input(k + 1) : between[k % 2];
+    Real* out = last ? nullptr : p.tape != nullptr ? p.tape + layout.input(k + 1) : between[k % D];
     for (int d = 0; d < D; ++d) {
       const bool reverse = d == 1;
       const int row = k * D + d;
