@@ -141,12 +141,11 @@ void forward(const LayerForward<Real>& p) {
   const BatchOrder order(scratch, p.lengths, m, T);
   Real* X = scratch.take<Real>(rows * max_input);  // (T, m, I_k) one direction's input
   Real* bias = scratch.take<Real>(std::size_t(Cell::blocks) * H);
-  // Without a tape, one (k, d)'s activations at a time, and the layers' outputs in turn.
-  Real *Zs = nullptr, *Hs = nullptr, *Cs = nullptr, *between[2] = {nullptr, nullptr};
+  // Without a tape, one (k, d)'s states at a time (the scan keeps no gates), and the layers' outputs in turn.
+  Real *Hs = nullptr, *Cs = nullptr, *between[2] = {nullptr, nullptr};
   if (p.tape == nullptr) {
     Hs = scratch.take<Real>(step * (T + 1));
     Cs = Cell::has_cell_state ? scratch.take<Real>(step * (T + 1)) : nullptr;
-    Zs = Cell::blocks > 1 ? scratch.take<Real>(rows * Cell::blocks * H) : Hs + step;
     // One direction's scan has read all of its input before its states are scattered out, so one buffer can be a
     // layer's input and then its output; two directions both read the input, so theirs alternate between two.
     for (int j = 0; j < std::min(L - 1, D); ++j) between[j] = scratch.take<Real>(rows * DH);
@@ -165,7 +164,7 @@ void forward(const LayerForward<Real>& p) {
       const int row = k * D + d;
       Real* Hb = p.tape != nullptr ? p.tape + layout.states(k, d) : Hs;
       Real* Cb = !Cell::has_cell_state ? nullptr : p.tape != nullptr ? p.tape + layout.cells(k, d) : Cs;
-      Real* Zb = p.tape != nullptr ? p.tape + layout.gates(k, d) : Zs;
+      Real* Zb = p.tape != nullptr ? p.tape + layout.gates(k, d) : nullptr;
       const Real* w = p.params;
       cell_bias<Cell>(bias, w + params.offset(k, d, 2), w + params.offset(k, d, 3), H);
       to_scan_rows(Hb, p.h0 == nullptr ? nullptr : p.h0 + row * step, H, order);

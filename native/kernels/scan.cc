@@ -1,6 +1,7 @@
 #include "scan.h"
 
 #include <algorithm>
+#include <type_traits>
 
 #include "arena.h"
 #include "cells/gru.h"
@@ -77,10 +78,10 @@ inline void scatter_rows(Real* dst, std::size_t ld, const Real* src, int m, int 
 }
 
 // Shapes: one step, rows 0..m-1, this thread's units [u0, u0 + units). Z, the step's (m, blocks·n_a) gates, holding
-// the input projection of the G gates when kAddZ; R (m, ldr) the thread's products, gate k at column k·padded; b
-// (blocks·n_a); h_prev, c_prev, c, h (m, n_a) or c null; scratch: forward_gather_values<Cell>()·m·units values when
-// units < kGatherBelowUnits.
-template <typename Cell, bool kAddZ, typename Real>
+// the input projection of the G gates when kAddZ, and written with the activated gates when kStore; R (m, ldr) the
+// thread's products, gate k at column k·padded; b (blocks·n_a); h_prev, c_prev, c, h (m, n_a) or c null; scratch:
+// forward_gather_values<Cell>()·m·units values when units < kGatherBelowUnits.
+template <typename Cell, bool kAddZ, bool kStore, typename Real>
 RNN_VECTORIZED void forward_pointwise(Real* Z, const Real* R, int ldr, int padded, const Real* b, const Real* h_prev,
                                       const Real* c_prev, Real* c, Real* h, int m, int n_a, int u0, int units,
                                       Real* scratch) {
@@ -89,7 +90,8 @@ RNN_VECTORIZED void forward_pointwise(Real* Z, const Real* R, int ldr, int padde
   if (units >= kGatherBelowUnits || m == 1) {
     for (int i = 0; i < m; ++i) {
       const std::size_t row = std::size_t(i) * n_a + u0;
-      Cell::template forward<kAddZ>(Z + i * zn + u0, std::size_t(n_a), R + std::size_t(i) * ldr, std::size_t(padded),
+      Real* z = kAddZ || kStore ? Z + i * zn + u0 : nullptr;  // without either, Z may be null
+      Cell::template forward<kAddZ, kStore>(z, std::size_t(n_a), R + std::size_t(i) * ldr, std::size_t(padded),
                                     b + u0, std::size_t(n_a), h_prev + row, c == nullptr ? nullptr : c_prev + row,
                                     c == nullptr ? nullptr : c + row, h + row, units);
     }
@@ -110,8 +112,9 @@ RNN_VECTORIZED void forward_pointwise(Real* Z, const Real* R, int ldr, int padde
   for (int k = 0; k < B; ++k) gather_rows(bb + k * n, b + k * n_a + u0, 0, m, units);
   gather_rows(hp, h_prev + u0, std::size_t(n_a), m, units);
   if (c != nullptr) gather_rows(cp, c_prev + u0, std::size_t(n_a), m, units);
-  Cell::template forward<kAddZ>(z, n, r, n, bb, n, hp, cp, cn, hn, int(n));
-  for (int k = 0; k < B; ++k) scatter_rows(Z + k * n_a + u0, zn, z + k * n, m, units);
+  Cell::template forward<kAddZ, kStore>(z, n, r, n, bb, n, hp, cp, cn, hn, int(n));
+  if (kStore)
+    for (int k = 0; k < B; ++k) scatter_rows(Z + k * n_a + u0, zn, z + k * n, m, units);
   if (c != nullptr) scatter_rows(c + u0, std::size_t(n_a), cn, m, units);
   scatter_rows(h + u0, std::size_t(n_a), hn, m, units);
 }
@@ -196,11 +199,15 @@ void scan_forward(const ScanForward<Real>& p) {
   const int ld = plan.forward_ld();
   const std::size_t panel_size = packed ? std::size_t(ld) * K : 0;
 
+  // Without Z the gates are not kept: the fused product needs none, the others project the inputs into scratch.
+  Scratch scratch;
+  const bool keep = p.Z != nullptr;
+  Real* const Z = keep ? p.Z : fused ? nullptr : scratch.take<Real>(std::size_t(p.T) * m * zn);
+
   // Input projection of every step at once: Z[:, gates] (T·m, G·n_a) = X (T·m, n_x) · Wxᵀ.
   if (p.X != nullptr && !fused)
-    parallel_gemm(Op::N, Op::T, p.T * m, gn, n_x, Real(1), p.X, n_x, p.Wx, p.ldwx, Real(0), p.Z, zn);
+    parallel_gemm(Op::N, Op::T, p.T * m, gn, n_x, Real(1), p.X, n_x, p.Wx, p.ldwx, Real(0), Z, zn);
 
-  Scratch scratch;
   Real* panels = scratch.take<Real>(panel_size * plan.threads);
   Real* products = scratch.take<Real>(std::size_t(m) * ld * plan.threads);
   int* row_of = scratch.take<int>(std::size_t(ld) * plan.threads);
@@ -226,7 +233,7 @@ void scan_forward(const ScanForward<Real>& p) {
       Real* C = p.C;
       Real* c_prev = C == nullptr ? nullptr : C + t * step;
       Real* c = C == nullptr ? nullptr : C + (t + 1) * step;
-      Real* z = p.Z + t * m * std::size_t(zn);
+      Real* z = Z == nullptr ? nullptr : Z + t * m * std::size_t(zn);
       Real* h_next = p.H + (t + 1) * step;
       if constexpr (Cell::two_phase) {
         // R[:, r, z] (rows, 2·padded) = h · W_h[r and z rows of this thread's units]ᵀ; 2·padded is whole panels.
@@ -253,7 +260,7 @@ void scan_forward(const ScanForward<Real>& p) {
                Real(0), R + split, ld);
         }
         for (int i = 0; i < rows; ++i)
-          Cell::template forward<true, Real>(z + i * std::size_t(zn) + u0, std::size_t(n_a), R + std::size_t(i) * ld,
+          Cell::template forward<true, true, Real>(z + i * std::size_t(zn) + u0, std::size_t(n_a), R + std::size_t(i) * ld,
                                        std::size_t(padded), p.b + u0, std::size_t(n_a), h + std::size_t(i) * n_a + u0,
                                        nullptr, nullptr, h_next + std::size_t(i) * n_a + u0, units);
       } else {
@@ -268,20 +275,26 @@ void scan_forward(const ScanForward<Real>& p) {
             gemm(Op::N, Op::T, rows, units, n_a, Real(1), h, n_a, p.Wh + std::size_t(k * n_a + u0) * p.ldwh, p.ldwh,
                  Real(0), R + k * padded, ld);
         }
+        const auto pointwise = [&](auto add_z, auto store) {
+          forward_pointwise<Cell, decltype(add_z)::value, decltype(store)::value>(z, R, ld, padded, p.b, h, c_prev, c,
+                                                                                  h_next, rows, n_a, u0, units, gather);
+        };
+        using Yes = std::true_type;
+        using No = std::false_type;
         if constexpr (Cell::fusable) {
           if (fused) {
-            forward_pointwise<Cell, false>(z, R, ld, padded, p.b, h, c_prev, c, h_next, rows, n_a, u0, units, gather);
+            keep ? pointwise(No{}, Yes{}) : pointwise(No{}, No{});
           } else {
-            forward_pointwise<Cell, true>(z, R, ld, padded, p.b, h, c_prev, c, h_next, rows, n_a, u0, units, gather);
+            keep ? pointwise(Yes{}, Yes{}) : pointwise(Yes{}, No{});
           }
         } else {
-          forward_pointwise<Cell, true>(z, R, ld, padded, p.b, h, c_prev, c, h_next, rows, n_a, u0, units, gather);
+          keep ? pointwise(Yes{}, Yes{}) : pointwise(Yes{}, No{});
         }
       }
       for (int i = p.zero_finished ? rows : m; i < m; ++i) {  // finished rows: zero states and gates
         std::fill(h_next + std::size_t(i) * n_a + u0, h_next + std::size_t(i) * n_a + u0 + units, Real(0));
         if (c != nullptr) std::fill(c + std::size_t(i) * n_a + u0, c + std::size_t(i) * n_a + u0 + units, Real(0));
-        for (int k = 0; k < Cell::blocks; ++k)
+        for (int k = 0; keep && k < Cell::blocks; ++k)
           std::fill(z + i * std::size_t(zn) + k * n_a + u0, z + i * std::size_t(zn) + k * n_a + u0 + units, Real(0));
       }
       team_barrier();

@@ -55,7 +55,8 @@ function runCase(cell, dtype, n_a, m) {
   return Object.fromEntries(Object.entries(out).map(([k, v]) => [k, b64(v.data)]));
 }
 
-// A 2-layer bidirectional layer with unsorted lengths (0 and T among them), forward and backward.
+// A 2-layer bidirectional layer with unsorted lengths (0 and T among them), forward and backward, and the forward
+// without a tape.
 const LAYERS = {
   lstm: (o) => new rn.Lstm(o),
   gru: (o) => new rn.Gru(o),
@@ -69,9 +70,14 @@ function runLayer(cell, dtype, H, m) {
   const lengths = Array.from({ length: m }, (_, b) => (m === 1 ? 3 : [4, 0, 1, 2, 3, 4, 4, 2, 1][b]));
   const hasCell = cell === 'lstm';
   const states = () => tensor(r, dtype, L * D, m, H);
-  const f = layer.forward(tensor(r, dtype, T, m, I), { lengths, h0: states(), ...(hasCell ? { c0: states() } : {}), tape: true });
+  const x = tensor(r, dtype, T, m, I);
+  const start = { lengths, h0: states(), ...(hasCell ? { c0: states() } : {}) };
+  const f = layer.forward(x, { ...start, tape: true });
   const b = layer.backward(f.tape, { dy: tensor(r, dtype, T, m, D * H), dhN: states(), ...(hasCell ? { dcN: states() } : {}) });
+  const inference = layer.forward(x, start); // no tape: the scan keeps no gates
   const out = { y: f.y, hN: f.hN, dx: b.dx, dh0: b.dh0, ...(hasCell ? { cN: f.cN, dc0: b.dc0 } : {}) };
+  out['y without a tape'] = inference.y;
+  out['hN without a tape'] = inference.hN;
   for (const [name, g] of Object.entries(b.grads)) out[name] = g;
   return Object.fromEntries(Object.entries(out).map(([k, v]) => [k, b64(v.data)]));
 }

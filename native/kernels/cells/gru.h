@@ -30,8 +30,8 @@ struct GruCell {
 
   // z: the input projection of the three gates (stride zs; read, so kAddZ must hold); r: the recurrent product
   // W_h h of the three gates (stride rs); b: four bias blocks (stride bs): b_ir + b_hr, b_iz + b_hz, b_hn, b_in;
-  // h_prev: the previous state. Writes r, u, n, hn over the four blocks of z, and h.
-  template <bool kAddZ, typename Real>
+  // h_prev: the previous state. Writes h and, with kStore, r, u, n, hn over the four blocks of z.
+  template <bool kAddZ, bool kStore, typename Real>
   static RNN_INLINE void forward(Real* __restrict z, std::size_t zs, const Real* __restrict r, std::size_t rs,
                                  const Real* __restrict b, std::size_t bs, const Real* __restrict h_prev, const Real*,
                                  Real*, Real* __restrict h, int n) {
@@ -41,10 +41,12 @@ struct GruCell {
       const Real uk = fast_sigmoid(z[zs + k] + r[rs + k] + b[bs + k]);
       const Real hn = r[2 * rs + k] + b[2 * bs + k];
       const Real nk = fast_tanh(z[2 * zs + k] + b[3 * bs + k] + rk * hn);
-      z[k] = rk;
-      z[zs + k] = uk;
-      z[2 * zs + k] = nk;
-      z[3 * zs + k] = hn;
+      if (kStore) {
+        z[k] = rk;
+        z[zs + k] = uk;
+        z[2 * zs + k] = nk;
+        z[3 * zs + k] = hn;
+      }
       h[k] = (Real(1) - uk) * nk + uk * h_prev[k];
     }
   }
@@ -103,8 +105,9 @@ struct GruResetBeforeCell {
     }
   }
 
-  // Phase 2. r: the products as in phase 1, with the n gate's, W_hn q, at r + 2·rs. Writes n over block 2 of z, and h.
-  template <bool kAddZ, typename Real>
+  // Phase 2. r: the products as in phase 1, with the n gate's, W_hn q, at r + 2·rs. Writes h and, with kStore, n
+  // over block 2 of z.
+  template <bool kAddZ, bool kStore, typename Real>
   static RNN_INLINE void forward(Real* __restrict z, std::size_t zs, const Real* __restrict r, std::size_t rs,
                                  const Real* __restrict b, std::size_t bs, const Real* __restrict h_prev, const Real*,
                                  Real*, Real* __restrict h, int n) {
@@ -112,7 +115,7 @@ struct GruResetBeforeCell {
     for (int k = 0; k < n; ++k) {
       const Real uk = z[zs + k];
       const Real nk = fast_tanh(z[2 * zs + k] + r[2 * rs + k] + b[2 * bs + k]);
-      z[2 * zs + k] = nk;
+      if (kStore) z[2 * zs + k] = nk;
       h[k] = (Real(1) - uk) * nk + uk * h_prev[k];
     }
   }

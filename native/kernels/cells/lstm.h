@@ -33,8 +33,8 @@ struct LstmCellOf {
 
   // z: with kAddZ, the input projection W_x x_t of the four gates (stride zs), else not read; r: the recurrent
   // product W_h h (stride rs), or with it the input's; b: the bias (stride bs); c_prev: the previous cell state.
-  // Writes the activated gates over z, c = f ⊙ c_prev + i ⊙ c̃ and h = o ⊙ tanh(c).
-  template <bool kAddZ, typename Real>
+  // Writes c = f ⊙ c_prev + i ⊙ c̃, h = o ⊙ tanh(c) and, with kStore, the activated gates over z.
+  template <bool kAddZ, bool kStore, typename Real>
   static RNN_INLINE void forward(Real* __restrict z, std::size_t zs, const Real* __restrict r, std::size_t rs,
                                  const Real* __restrict b, std::size_t bs, const Real*, const Real* __restrict c_prev,
                                  Real* __restrict c, Real* __restrict h, int n) {
@@ -45,10 +45,12 @@ struct LstmCellOf {
       const Real ck = fast_tanh((kAddZ ? z[C * zs + k] : Real(0)) + r[C * rs + k] + b[C * bs + k]);
       const Real ok = fast_sigmoid((kAddZ ? z[O * zs + k] : Real(0)) + r[O * rs + k] + b[O * bs + k]);
       const Real cn = fk * c_prev[k] + ik * ck;
-      z[F * zs + k] = fk;
-      z[I * zs + k] = ik;
-      z[C * zs + k] = ck;
-      z[O * zs + k] = ok;
+      if (kStore) {
+        z[F * zs + k] = fk;
+        z[I * zs + k] = ik;
+        z[C * zs + k] = ck;
+        z[O * zs + k] = ok;
+      }
       c[k] = cn;
       h[k] = ok * fast_tanh(cn);
     }

@@ -36,14 +36,14 @@ struct RnnCellOf {
   static constexpr bool two_phase = false;
 
   // z: with kAddZ, the input projection (may be h itself), else not read; r: the recurrent product, or with it the
-  // input's; b: the bias. Writes h = act(z + r + b), and the same over z. The strides and states of the LSTM's
+  // input's; b: the bias. Writes h = act(z + r + b), and with kStore the same over z. The strides and states of the LSTM's
   // signature are unused.
-  template <bool kAddZ, typename Real>
+  template <bool kAddZ, bool kStore, typename Real>
   static RNN_INLINE void forward(Real* z, std::size_t, const Real* __restrict r, std::size_t, const Real* __restrict b,
                                  std::size_t, const Real*, const Real*, Real*, Real* h, int n) {
     for (int k = 0; k < n; ++k) {
       const Real v = Activation::value((kAddZ ? z[k] : Real(0)) + r[k] + b[k]);
-      z[k] = v;
+      if (kStore) z[k] = v;
       h[k] = v;
     }
   }
