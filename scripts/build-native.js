@@ -5,7 +5,7 @@
 'use strict';
 const { spawnSync } = require('node:child_process');
 const path = require('node:path');
-const { localNodeDir, nodeGyp, nodeHeaders, onPath } = require('./node-gyp');
+const { cmakeNodeHeaders, localNodeDir, nodeGyp, onPath } = require('./node-gyp');
 
 const root = path.resolve(__dirname, '..');
 const debug = process.env.RNN_NATIVE_DEBUG === '1';
@@ -27,9 +27,7 @@ if (builder === 'cmake-js') {
   const args = [cmakeJs, 'rebuild', '--log-level', 'warn'];
   if (debug || sanitize) args.push('--debug');
   if (sanitize) args.push('--CDRNN_SANITIZE=ON');
-  const headers = nodeHeaders();
-  if (headers) args.push(`--CDRNN_NODE_INCLUDE=${headers}`);
-  else console.log(`rnn-native: no headers of this Node (${process.version}) beside it: large arrays come from Node's allocator, not recycled blocks`);
+  args.push(...cmakeNodeHeaders());
   run(process.execPath, args);
 } else if (builder === 'node-gyp') {
   if (sanitize) {

@@ -1,5 +1,6 @@
 // How this package runs node-gyp, shared by the source build (build-native.js) and the prebuild (prebuild.js):
-// which node-gyp, and the running Node's own headers when they are installed, so nothing is downloaded.
+// which node-gyp, and the running Node's own headers when they are installed, so nothing is downloaded; and those
+// headers for the cmake-js builds (build-native.js, test-sanitize.js).
 'use strict';
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -38,4 +39,15 @@ function nodeHeaders() {
   return found === process.version && fs.existsSync(path.join(dir, 'v8.h')) ? dir : undefined;
 }
 
-module.exports = { onPath, nodeGyp, localNodeDir, nodeHeaders };
+/**
+ * cmake-js's arguments for those headers (CMakeLists.txt: recycled blocks need V8's API), or none, saying why:
+ * without them large arrays come from Node's allocator.
+ */
+function cmakeNodeHeaders() {
+  const headers = nodeHeaders();
+  if (headers) return [`--CDRNN_NODE_INCLUDE=${headers}`];
+  console.log(`rnn-native: no headers of this Node (${process.version}) beside it: large arrays come from Node's allocator, not recycled blocks`);
+  return [];
+}
+
+module.exports = { onPath, nodeGyp, localNodeDir, nodeHeaders, cmakeNodeHeaders };

@@ -6,6 +6,7 @@
 'use strict';
 const { execFileSync, spawnSync } = require('node:child_process');
 const path = require('node:path');
+const { cmakeNodeHeaders } = require('./node-gyp');
 
 const root = path.resolve(__dirname, '..');
 const out = path.join(root, 'build-sanitize');
@@ -20,7 +21,7 @@ function runtime(name) {
 }
 
 const build = spawnSync(process.execPath, [require.resolve('cmake-js/bin/cmake-js'), 'rebuild', '--debug', '--log-level', 'warn',
-  '--out', out, '--CDRNN_SANITIZE=ON'], { cwd: root, stdio: 'inherit' });
+  '--out', out, '--CDRNN_SANITIZE=ON', ...cmakeNodeHeaders()], { cwd: root, stdio: 'inherit' });
 if (build.status !== 0) process.exit(build.status ?? 1);
 
 const pattern = process.argv[2] ?? '^(?!leak)\\w[\\w-]*\\.test\\.mjs$';
