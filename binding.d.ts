@@ -98,8 +98,8 @@ export interface NativeAddon {
   linearBackwardAsync(...args: Parameters<NativeAddon['linearBackward']>): Promise<void>;
   /**
    * An uninitialized ArrayBuffer of `bytes` bytes on a recycled block (native/kernels/large_blocks.h), or undefined
-   * when the pool does not serve that size (under `minBytes`, or RNN_NATIVE_MALLOC=system). RangeError when the
-   * system refuses the memory.
+   * when the pool does not serve that size (under `minBytes`, RNN_NATIVE_MALLOC=system, or a portable build).
+   * RangeError when the system refuses the memory.
    */
   largeArrayBuffer(bytes: number): ArrayBuffer | undefined;
   /**

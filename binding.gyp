@@ -39,7 +39,7 @@
       "defines": [
         "NAPI_VERSION=8",
         "NAPI_CPP_EXCEPTIONS",
-        "<!(node -p \"process.env.RNN_NATIVE_PORTABLE === '1' ? 'RNN_PORTABLE_BUILD' : 'RNN_V8_BUFFERS=1'\")"
+        "<!@(node -p \"process.env.RNN_NATIVE_PORTABLE === '1' ? '' : 'RNN_V8_BUFFERS=1'\")"
       ],
       "cflags!": ["-fno-exceptions"],
       "cflags_cc!": ["-fno-exceptions"],

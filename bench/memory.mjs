@@ -70,9 +70,9 @@ function peak() {
   fwdBwd(inputs);
   // The high-water mark: the peak inside the calls. maxRSS alone would not do in a child of the bench, since Linux
   // carries the parent's RSS at fork into the child's maxRSS across exec.
-  const measured = (reset ? statusKiB('VmHWM') * 1024 : maxRssBytes()) - before;
+  const measured = peakRssBytes(reset) - before;
   const documented = documentedBytes(SHAPES.large, 8);
-  return { shape: 'large', dtype: 'float64', documented, measured, ratio: measured / documented.total, method: reset ? 'VmHWM after clear_refs' : 'maxRSS' };
+  return { shape: 'large', dtype: 'float64', documented, measured, ratio: measured / documented.total, method: peakMethod(reset) };
 }
 
 async function flat(first, last) {
@@ -133,6 +133,10 @@ function documentedLayerBytes({ I, H, m, T }, L, bytesPerValue) {
 
 const statusKiB = (field) => Number(readFileSync('/proc/self/status', 'utf8').match(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm'))?.[1]);
 
+/** The peak RSS since resetPeak() when it succeeded (`reset`), else the process's maxRSS, and how it was read. */
+const peakRssBytes = (reset) => (reset ? statusKiB('VmHWM') * 1024 : maxRssBytes());
+const peakMethod = (reset) => (reset ? 'VmHWM after clear_refs' : 'maxRSS');
+
 /** Resets the peak RSS (VmHWM) to the current RSS; false when the kernel does not allow it. */
 function resetPeak() {
   try {
@@ -153,12 +157,12 @@ function layerPeak() {
   const reset = resetPeak();
   const before = process.memoryUsage.rss();
   const out = layer.forward(x, { tape: false });
-  const peakBytes = reset ? statusKiB('VmHWM') * 1024 : maxRssBytes();
+  const peakBytes = peakRssBytes(reset);
   const measured = peakBytes - before;
   if (out.y.data.length !== sizes.T * sizes.m * sizes.H) throw new Error('layer-peak: unexpected y');
   const documented = documentedLayerBytes(sizes, LAYER_STACK, 4);
   return {
-    shape: 'large', layers: LAYER_STACK, dtype: 'float32', method: reset ? 'VmHWM after clear_refs' : 'maxRSS',
+    shape: 'large', layers: LAYER_STACK, dtype: 'float32', method: peakMethod(reset),
     documented, measured, ratio: measured / documented.total,
   };
 }

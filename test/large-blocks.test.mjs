@@ -23,6 +23,7 @@ const system = scenario('system', { RNN_NATIVE_MALLOC: 'system' });
 const { nodeHeaders } = createRequire(import.meta.url)('../scripts/node-gyp.js');
 const recycled = scenario('recycled');
 const { pooled } = recycled;
+const transfer = scenario('transfer');
 if (!pooled && nodeHeaders() === undefined) console.log(`    skipped: no headers of this Node (${process.version}) to build the recycled blocks with`);
 const poolTest = pooled || nodeHeaders() !== undefined ? test : test.skip;
 
@@ -43,7 +44,7 @@ test('RNN_NATIVE_MALLOC=system turns the pool off, with the same results', () =>
   assert.is(system.info.enabled, false);
   assert.is(system.served, false, 'largeArrayBuffer serves nothing');
   assert.is(system.info.mappedBytes, 0);
-  assert.is(scenario('transfer').there, system.bits, 'the pooled results have the bits of the system-allocated ones');
+  assert.is(transfer.there, system.bits, 'the pooled results have the bits of the system-allocated ones');
 });
 
 poolTest('a synchronous loop of large calls stays bounded: blocks come back as the collector frees results', () => {
@@ -57,21 +58,23 @@ poolTest('a synchronous loop of large calls stays bounded: blocks come back as t
 poolTest("the pool never holds more than the program's high-water mark of live arrays; small sizes are not served", () => {
   const r = scenario('bounded');
   const mib = (bytes) => `${(bytes / MB).toFixed(0)} MiB`;
-  console.log(`    live ${mib(r.live.liveBytes)}; freed: ${mib(r.freed.idleBytes)} idle; with a new 900 MiB block: ${mib(r.withBig.idleBytes)} idle, ${mib(r.withBig.mappedBytes)} mapped`);
-  assert.is(r.live.liveBytes, 1110 * MB);
-  assert.is(r.live.peakLiveBytes, 1110 * MB);
+  console.log(`    live ${mib(r.live.liveBytes)}; freed: ${mib(r.freed.idleBytes)} idle; with a new 400 MiB block: ${mib(r.withBig.idleBytes)} idle, ${mib(r.withBig.mappedBytes)} mapped`);
+  assert.is(r.live.liveBytes, 460 * MB);
+  assert.is(r.live.peakLiveBytes, 460 * MB);
   // The collector may still hold a block or two: it frees them on a background thread.
-  assert.ok(r.freed.idleBytes >= 0.9 * 1110 * MB, 'the freed blocks wait for reuse: the program held that much');
-  assert.is(r.withBig.liveBytes, r.freed.liveBytes + 900 * MB);
-  assert.ok(r.withBig.mappedBytes <= 1110 * MB, `${mib(r.withBig.mappedBytes)} mapped: idle blocks were not evicted`);
+  assert.ok(r.freed.idleBytes >= 0.9 * 460 * MB, 'the freed blocks wait for reuse: the program held that much');
+  assert.ok(r.withBig.liveBytes >= 400 * MB && r.withBig.liveBytes <= r.freed.liveBytes + 400 * MB, 'the new block is handed out');
+  assert.ok(r.withBig.mappedBytes <= 460 * MB, `${mib(r.withBig.mappedBytes)} mapped: idle blocks were not evicted`);
   assert.ok(r.withBig.idleBytes > 0, 'the most recently freed blocks stayed');
   assert.ok(r.small, 'a 1 MiB request is left to Node');
 });
 
-poolTest('a pooled result moved to a worker keeps its values there and is detached here', () => {
-  const r = scenario('transfer');
+poolTest('a pooled result moved to a worker keeps its values there, is detached here, and comes back with the worker', () => {
+  const r = transfer;
   assert.is(r.there, r.bits);
   assert.ok(r.detachedHere);
+  assert.ok(r.withWorker >= 4 * MB, 'the worker holds the block');
+  assert.ok(r.after <= r.withWorker - 4 * MB, `${r.withWorker / MB} MiB handed out with the worker, ${r.after / MB} after it`);
 });
 
 test.run();

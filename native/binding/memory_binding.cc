@@ -3,11 +3,16 @@
 // N-API's external ArrayBuffers run their finalizer in a later turn of the event loop, so a synchronous loop of calls
 // would hold every block it ever made until it returns. A V8 backing store's deleter runs as soon as the collector
 // frees the buffer, on whichever thread frees it: that is when the block goes back to the pool. This is the one place
-// the addon uses V8's API itself, which ties the binary to the Node whose headers it was built with: source builds
-// define RNN_V8_BUFFERS (scripts/build-native.js, binding.gyp); the portable N-API prebuild does not, and there
-// Node allocates every array.
+// the addon uses V8's API itself, which ties the binary to the Node whose headers it was built with. RNN_V8_BUFFERS
+// is defined by node-gyp source builds (binding.gyp) and by cmake-js builds that found this Node's own headers
+// (scripts/build-native.js); the portable N-API prebuild leaves it out, and there Node allocates every array. A
+// binary run by another V8 than its headers' (a Node upgraded under a stale build), or built for V8's sandbox
+// (which refuses external backing stores), does not serve either.
 #if RNN_V8_BUFFERS
 #include <v8.h>
+#if defined(V8_ENABLE_SANDBOX)
+#undef RNN_V8_BUFFERS
+#endif
 #endif
 
 #include <cstdint>
@@ -25,7 +30,11 @@ namespace {
 // Whether this binary can serve arrays from the pool, and the environment lets it.
 bool serving() {
 #if RNN_V8_BUFFERS
-  return large_blocks::enabled();
+  static const bool same_v8 = [] {
+    const std::string built = std::to_string(V8_MAJOR_VERSION) + "." + std::to_string(V8_MINOR_VERSION) + ".";
+    return std::string(v8::V8::GetVersion()).rfind(built, 0) == 0;
+  }();
+  return same_v8 && large_blocks::enabled();
 #else
   return false;
 #endif
@@ -45,7 +54,11 @@ void give_back(void* data, std::size_t /*length*/, void* capacity) {
 Napi::Value large_array_buffer(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const double requested = number(info, 0);
-  if (!serving() || !(requested >= static_cast<double>(large_blocks::kMinBytes))) return env.Undefined();
+  // Sizes the pool does not serve, non-integers and sizes beyond 2^53 included, are left to Node, which refuses the
+  // impossible ones.
+  if (!serving() || !(requested >= static_cast<double>(large_blocks::kMinBytes)) || !(requested <= 9007199254740992.0) ||
+      requested != static_cast<double>(static_cast<std::uint64_t>(requested)))
+    return env.Undefined();
 #if RNN_V8_BUFFERS
   const auto bytes = static_cast<std::size_t>(requested);
   std::size_t capacity = 0;

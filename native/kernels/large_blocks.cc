@@ -32,6 +32,12 @@ struct Pool {
   // The most the pool keeps mapped, idle blocks included.
   std::size_t limit() const { return peak_live_bytes > kKeptBytes ? peak_live_bytes : kKeptBytes; }
 
+  // Counts `bytes` more handed out.
+  void take(std::size_t bytes) {
+    live_bytes += bytes;
+    if (live_bytes > peak_live_bytes) peak_live_bytes = live_bytes;
+  }
+
   // Moves the least recently freed idle blocks to `evicted` until `extra` more bytes fit under the limit.
   void evict(std::size_t extra, std::list<Block>& evicted) {
     while (!idle.empty() && live_bytes + idle_bytes + extra > limit()) {
@@ -54,7 +60,7 @@ void* map(std::size_t capacity) {
   void* block = mmap(nullptr, capacity, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   return block == MAP_FAILED ? nullptr : block;
 #else
-  return std::malloc(capacity);
+  return std::aligned_alloc(4096, capacity);  // capacities are whole 2 MiB
 #endif
 }
 
@@ -81,7 +87,6 @@ void* acquire(std::size_t bytes, std::size_t* capacity) {
   if (bytes > SIZE_MAX - 2 * kGranule) return nullptr;
   const std::size_t wanted = (bytes + kGranule - 1) & ~(kGranule - 1);
   Pool& p = pool();
-  std::list<Block> evicted;
   {
     std::lock_guard<std::mutex> lock(p.mutex);
     auto best = p.idle.end();
@@ -92,22 +97,21 @@ void* acquire(std::size_t bytes, std::size_t* capacity) {
       *capacity = best->capacity;
       void* block = best->data;
       p.idle_bytes -= best->capacity;
-      p.live_bytes += best->capacity;
+      p.take(best->capacity);
       p.idle.erase(best);
       return block;
     }
-    // A new block: idle ones that do not fit make room for it first.
-    p.live_bytes += wanted;
-    if (p.live_bytes > p.peak_live_bytes) p.peak_live_bytes = p.live_bytes;
-    p.evict(0, evicted);
+  }
+  // A new block. Only once the system gave it does it count: a refused request changes nothing.
+  void* block = map(wanted);
+  if (block == nullptr) return nullptr;
+  std::list<Block> evicted;
+  {
+    std::lock_guard<std::mutex> lock(p.mutex);
+    p.take(wanted);
+    p.evict(0, evicted);  // idle blocks that no longer fit under the limit beside it
   }
   for (const Block& old : evicted) unmap(old.data, old.capacity);  // outside the lock: munmap takes time
-  void* block = map(wanted);
-  if (block == nullptr) {
-    std::lock_guard<std::mutex> lock(p.mutex);
-    p.live_bytes -= wanted;
-    return nullptr;
-  }
   *capacity = wanted;
   return block;
 }
@@ -118,13 +122,10 @@ void release(void* block, std::size_t capacity) {
   {
     std::lock_guard<std::mutex> lock(p.mutex);
     p.live_bytes -= capacity;
+    // Room for it always exists once older idle blocks are gone: live + capacity was live before, at most the peak.
     p.evict(capacity, evicted);
-    if (p.live_bytes + p.idle_bytes + capacity <= p.limit()) {
-      p.idle.push_front(Block{block, capacity});
-      p.idle_bytes += capacity;
-    } else {
-      evicted.push_back(Block{block, capacity});
-    }
+    p.idle.push_front(Block{block, capacity});
+    p.idle_bytes += capacity;
   }
   for (const Block& old : evicted) unmap(old.data, old.capacity);
 }

@@ -3,6 +3,7 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <type_traits>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -97,15 +98,16 @@ void to_time_major(Real* dst, const Real* src, std::size_t n, std::size_t m, std
 template <typename Real>
 void from_time_major(Real* dst, const Real* src, std::size_t n, std::size_t m, std::size_t T) {
   const bool stream = n * m * T * sizeof(Real) >= kStreamBytes;
+  const auto examples = [&](auto streamed, std::size_t j0, std::size_t j1) {
+    for (std::size_t j = j0; j < j1; ++j) transpose<decltype(streamed)::value>(dst + j * T, m * T, src + j * n, m * n, T, n);
+  };
   parallel_for(threads_for(double(n) * m * T, kElementsPerThread), m, [&](std::size_t j0, std::size_t j1) {
-    for (std::size_t j = j0; j < j1; ++j) {
-      if (stream) {
-        transpose<true>(dst + j * T, m * T, src + j * n, m * n, T, n);
-      } else {
-        transpose(dst + j * T, m * T, src + j * n, m * n, T, n);
-      }
+    if (stream) {
+      examples(std::true_type{}, j0, j1);
+      stream_fence();
+    } else {
+      examples(std::false_type{}, j0, j1);
     }
-    if (stream) stream_fence();
   });
 }
 

@@ -199,10 +199,14 @@ void scan_forward(const ScanForward<Real>& p) {
   const int ld = plan.forward_ld();
   const std::size_t panel_size = packed ? std::size_t(ld) * K : 0;
 
-  // Without Z the gates are not kept: the fused product needs none, the others project the inputs into scratch.
+  // Without Z the gates are not kept: the fused product needs none; the others project the inputs into H[1..T] (a
+  // one-block cell, whose step overwrites its projection with h) or into scratch.
   Scratch scratch;
   const bool keep = p.Z != nullptr;
-  Real* const Z = keep ? p.Z : fused ? nullptr : scratch.take<Real>(std::size_t(p.T) * m * zn);
+  Real* const Z = keep    ? p.Z
+                  : fused ? nullptr
+                  : Cell::blocks == 1 ? p.H + step
+                                      : scratch.take<Real>(std::size_t(p.T) * m * zn);
 
   // Input projection of every step at once: Z[:, gates] (T·m, G·n_a) = X (T·m, n_x) · Wxᵀ.
   if (p.X != nullptr && !fused)
@@ -279,16 +283,15 @@ void scan_forward(const ScanForward<Real>& p) {
           forward_pointwise<Cell, decltype(add_z)::value, decltype(store)::value>(z, R, ld, padded, p.b, h, c_prev, c,
                                                                                   h_next, rows, n_a, u0, units, gather);
         };
-        using Yes = std::true_type;
-        using No = std::false_type;
-        if constexpr (Cell::fusable) {
+        const auto storing = [&](auto add_z) { keep ? pointwise(add_z, std::true_type{}) : pointwise(add_z, std::false_type{}); };
+        if constexpr (Cell::fusable) {  // only a fusable cell has a pointwise pass without z
           if (fused) {
-            keep ? pointwise(No{}, Yes{}) : pointwise(No{}, No{});
+            storing(std::false_type{});
           } else {
-            keep ? pointwise(Yes{}, Yes{}) : pointwise(Yes{}, No{});
+            storing(std::true_type{});
           }
         } else {
-          keep ? pointwise(Yes{}, Yes{}) : pointwise(Yes{}, No{});
+          storing(std::true_type{});
         }
       }
       for (int i = p.zero_finished ? rows : m; i < m; ++i) {  // finished rows: zero states and gates

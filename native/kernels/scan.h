@@ -14,8 +14,8 @@ namespace rnn {
 // cell state); X (T, m, n_x), or null when Z already holds the input projection (the character model gathers it);
 // Wx (G·n_a, n_x) with leading dimension ldwx; Wh (G·n_a, n_a) with ldwh; b (B·n_a), the cell's bias blocks.
 // Writes Z = the activated gates (what Cell::forward leaves: for the RNN, Z may be H + m·n_a), H[1..T], C[1..T].
-// Z may be null when nothing reads the gates afterwards (inference): the scan then keeps them nowhere, or in scratch
-// of its own where it needs them during the loop.
+// Z may be null when nothing reads the gates afterwards (inference) and X is given: the scan then keeps them nowhere,
+// or in scratch of its own where it needs them during the loop.
 //
 // Variable lengths and directions (LAYERS.md §2) are a layout the caller prepares (sequences.h): rows sorted by
 // decreasing length, each row's steps in the order its direction processes them (X[s] row i is that row's s-th

@@ -46,7 +46,8 @@ const scenarios = {
     const { x, a0, params } = inputs();
     const call = () => {
       const r = rn.lstmForward(x, a0, params);
-      return { bits: fingerprint(r.a.data, r.c.data), pooled: r.a.data.buffer.byteLength >= native.largeBlocksInfo().minBytes };
+      // While r is alive, its blocks count as handed out.
+      return { bits: fingerprint(r.a.data, r.c.data), pooled: info().enabled && info().liveBytes >= r.a.data.buffer.byteLength };
     };
     const { bits, pooled } = call();
     // The collector frees buffers on a background thread a little after gc() returns: the first calls may still
@@ -75,13 +76,13 @@ const scenarios = {
   // The pool holds at most the program's own high-water mark of live bytes: a block of a new size evicts idle ones.
   async bounded() {
     let held = [];
-    for (let i = 0; i < 30; ++i) held.push(native.largeArrayBuffer((8 + 2 * i) * MB)); // 30 sizes, 1110 MiB in all
+    for (let i = 0; i < 20; ++i) held.push(native.largeArrayBuffer((4 + 2 * i) * MB)); // 20 sizes, 460 MiB in all
     for (const b of held) new Uint8Array(b).fill(1);
     const live = info();
     held = null;
     await collect();
     const freed = info();
-    const big = native.largeArrayBuffer(900 * MB); // fits no idle block
+    const big = native.largeArrayBuffer(400 * MB); // fits no idle block
     new Uint8Array(big).fill(1);
     const withBig = info();
     return { live, freed, withBig, small: native.largeArrayBuffer(MB) === undefined };
@@ -93,15 +94,18 @@ const scenarios = {
     const bits = fingerprint(new Float64Array(a.data.buffer)); // a and c share one buffer
     const worker = new Worker(`
       const { parentPort } = require('node:worker_threads');
-      parentPort.once('message', (buffer) => {
+      parentPort.on('message', (buffer) => { // listening keeps the worker and the buffer alive until terminate()
         const w = new Uint32Array(buffer); let h = 0;
         for (const v of w) h = (Math.imul(h, 31) + v) | 0;
         parentPort.postMessage(h);
       });`, { eval: true });
     worker.postMessage(a.data.buffer, [a.data.buffer]);
     const there = await new Promise((resolve) => worker.once('message', resolve));
+    await collect();
+    const withWorker = info().liveBytes;
     await worker.terminate();
-    return { bits, there, detachedHere: a.data.buffer.byteLength === 0 };
+    await collect();
+    return { bits, there, detachedHere: a.data.buffer.byteLength === 0, withWorker, after: info().liveBytes };
   },
   // RNN_NATIVE_MALLOC=system: Node allocates every array; the results are the same.
   system() {
