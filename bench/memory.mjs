@@ -98,7 +98,7 @@ async function flat(first, last) {
 
 /**
  * Minor page faults per call after a warm-up, for a float32 forward and a float64 forward + backward at medium, and
- * a float32 forward at large (whose 67 MB gate cache is fresh from the system every call: huge pages or not).
+ * a float32 forward at large (150 MB of results and caches a call, which the recycled blocks serve after the first).
  */
 function faults() {
   const perCall = (run, warmup = FAULT_WARMUP, calls = FAULT_CALLS) => {
