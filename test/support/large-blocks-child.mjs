@@ -75,11 +75,13 @@ const scenarios = {
   },
   // The pool holds at most the program's own high-water mark of live bytes: a block of a new size evicts idle ones.
   async bounded() {
-    let held = [];
-    for (let i = 0; i < 20; ++i) held.push(native.largeArrayBuffer((4 + 2 * i) * MB)); // 20 sizes, 460 MiB in all
-    for (const b of held) new Uint8Array(b).fill(1);
-    const live = info();
-    held = null;
+    const fill = () => { // its frame holds the blocks, and nothing does once it returns
+      const held = [];
+      for (let i = 0; i < 20; ++i) held.push(native.largeArrayBuffer((4 + 2 * i) * MB)); // 20 sizes, 460 MiB in all
+      for (const b of held) new Uint8Array(b).fill(1);
+      return info();
+    };
+    const live = fill();
     await collect();
     const freed = info();
     const big = native.largeArrayBuffer(400 * MB); // fits no idle block
