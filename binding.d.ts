@@ -108,5 +108,5 @@ export interface NativeAddon {
    */
   largeBlocksInfo(): { idleBytes: number; idleBlocks: number; liveBytes: number; peakLiveBytes: number; keptBytes: number; minBytes: number; enabled: boolean };
   /** The recurrent kernel in use (read from RNN_NATIVE_RECURRENT / RNN_NATIVE_ISA at the first call) and the team size. */
-  kernelInfo(): { recurrent: 'packed' | 'blas'; isa: 'avx512' | 'avx2' | 'portable'; bestIsa: 'avx512' | 'avx2' | 'portable'; numThreads: number };
+  kernelInfo(): { recurrent: 'packed' | 'blas'; isa: 'avx512' | 'avx2' | 'portable'; bestIsa: 'avx512' | 'avx2' | 'portable'; split: 'auto' | 'units' | 'rows'; numThreads: number };
 }

@@ -30,6 +30,13 @@ export interface KernelInfo {
   isa: 'avx512' | 'avx2' | 'portable';
   /** The best microkernel this CPU can run. */
   bestIsa: 'avx512' | 'avx2' | 'portable';
+  /**
+   * How the packed kernel deals a call's steps to the team: `auto`, per call (by rows, each thread all hidden units of
+   * its examples and no barrier between steps, when every thread gets a register tile's worth of examples and the
+   * recurrent weights fit the cache; else by hidden units, each thread all examples of its units), or `units` /
+   * `rows` as RNN_NATIVE_SPLIT forced at start-up. Both give the same bits.
+   */
+  split: 'auto' | 'units' | 'rows';
   /** The threads of the compute team (getNumThreads()). */
   numThreads: number;
 }

@@ -1,7 +1,9 @@
 // The persistent packed recurrent kernel against the per-step BLAS path (the reference), for both cells and dtypes,
 // n_a on both sides of every vector-width and tiling threshold, and m across the microkernels' row tiles; every
 // microkernel this CPU can run; thread counts 1 and 2 with setNumThreads changed between calls; and determinism
-// across runs. The addon reads RNN_NATIVE_RECURRENT and RNN_NATIVE_ISA once, so each setting runs in a child.
+// across runs; both ways of dealing steps to the team (RNN_NATIVE_SPLIT: by hidden units with a barrier per step, by
+// rows without one), bit for bit the same. The addon reads RNN_NATIVE_RECURRENT, RNN_NATIVE_ISA and RNN_NATIVE_SPLIT
+// once, so each setting runs in a child.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
@@ -16,7 +18,7 @@ const THREADS = [1, 2, 1];
 async function runChild(env) {
   try {
     const { stdout } = await promisify(execFile)(process.execPath, [CHILD, JSON.stringify(THREADS)], {
-      env: { ...process.env, RNN_NATIVE_RECURRENT: '', RNN_NATIVE_ISA: '', ...env }, maxBuffer: 256 << 20,
+      env: { ...process.env, RNN_NATIVE_RECURRENT: '', RNN_NATIVE_ISA: '', RNN_NATIVE_SPLIT: '', ...env }, maxBuffer: 256 << 20,
     });
     return JSON.parse(stdout);
   } catch (error) {
@@ -70,10 +72,12 @@ function assertIdenticalRuns(actual, expected, label) {
 
 const best = rn.kernelInfo().bestIsa;
 const ISAS = ['portable', 'avx2', 'avx512'].slice(0, ['portable', 'avx2', 'avx512'].indexOf(best) + 1);
-const SETTINGS = [{ RNN_NATIVE_RECURRENT: 'blas' }, ...ISAS.map((isa) => ({ RNN_NATIVE_ISA: isa })), {}, {}, { RNN_NATIVE_ISA: 'sse9' }];
+const SPLITS = ['units', 'rows'];
+const SETTINGS = [{ RNN_NATIVE_RECURRENT: 'blas' }, ...ISAS.map((isa) => ({ RNN_NATIVE_ISA: isa })), {}, {}, { RNN_NATIVE_ISA: 'sse9' },
+  ...SPLITS.map((split) => ({ RNN_NATIVE_SPLIT: split }))];
 const [reference, ...children] = await runAll(SETTINGS);
 const packedRuns = Object.fromEntries(ISAS.map((isa, i) => [isa, children[i]]));
-const [first, second, unknown] = children.slice(ISAS.length);
+const [first, second, unknown, ...splitRuns] = children.slice(ISAS.length);
 
 test('RNN_NATIVE_RECURRENT=blas selects the BLAS path, and kernelInfo says so', () => {
   assert.is(reference.kernel.recurrent, 'blas');
@@ -83,7 +87,7 @@ test('RNN_NATIVE_RECURRENT=blas selects the BLAS path, and kernelInfo says so', 
 for (const isa of ISAS) {
   test(`the packed kernel (${isa}) equals the BLAS path at 1 and 2 threads, every cell (notebook functions and layers) and dtype, every n_a and m`, () => {
     const packed = packedRuns[isa];
-    assert.equal(packed.kernel, { recurrent: 'packed', isa, bestIsa: best, numThreads: 1 });
+    assert.equal(packed.kernel, { recurrent: 'packed', isa, bestIsa: best, split: 'auto', numThreads: 1 });
     for (const [i, run] of packed.runs.entries()) assertWithin(run, reference.runs[i], `${isa} at ${run.threads} threads`);
     // The same thread count before and after setNumThreads(2) gives the same bits.
     assertIdenticalRuns(packed.runs[2], packed.runs[0], `${isa}: 1 thread, then 2, then 1 again`);
@@ -102,6 +106,20 @@ test('the default kernel is the best ISA, and two runs of it give the same bits 
 
 test('an unknown ISA falls back to the best this CPU can run', () => {
   assert.is(unknown.kernel.isa, best);
+});
+
+// The children's cases have m = 1 and 9: the automatic choice splits by units there (9 rows are under two register
+// tiles), and a forced split by rows gives 2 threads 5 and 4 rows, or rows dealt by length.
+test('split by units and split by rows (RNN_NATIVE_SPLIT) equal the BLAS path and give the same bits as each other and as the default', () => {
+  const [units, rows] = splitRuns;
+  assert.is(units.kernel.split, 'units');
+  assert.is(rows.kernel.split, 'rows');
+  assert.is(first.kernel.split, 'auto');
+  for (const [i, run] of rows.runs.entries()) {
+    assertWithin(run, reference.runs[i], `by rows at ${run.threads} threads`);
+    assertIdenticalRuns(run, units.runs[i], `by rows against by units at ${run.threads} threads`);
+    assertIdenticalRuns(units.runs[i], first.runs[i], `by units against the default at ${run.threads} threads`);
+  }
 });
 
 test.run();

@@ -18,7 +18,7 @@ Napi::Value set_num_threads(const Napi::CallbackInfo& info) {
 
 Napi::Value get_num_threads(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), team_size()); }
 
-// { recurrent, isa, bestIsa, numThreads }
+// { recurrent, isa, bestIsa, split, numThreads }
 Napi::Value kernel_info(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const KernelConfig& config = kernel_config();
@@ -26,6 +26,7 @@ Napi::Value kernel_info(const Napi::CallbackInfo& info) {
   result.Set("recurrent", path_name(config.path));
   result.Set("isa", isa_name(config.isa));
   result.Set("bestIsa", isa_name(config.best_isa));
+  result.Set("split", split_name(config.split));
   result.Set("numThreads", team_size());
   return result;
 }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <type_traits>
+#include <vector>
 
 #include "arena.h"
 #include "cells/gru.h"
@@ -25,29 +26,76 @@ constexpr double kRecurrentMacsPerThread = 1 << 15;
 // contiguous run first, and scatter the results back.
 constexpr int kGatherBelowUnits = 16;
 
-// How the hidden units are dealt to the team for one call, and the per-thread buffers that follows from it.
-// Thread tid owns units [u0, u0 + units) with all their gates. Its forward panels hold the rows of W_h of its units,
-// gate k's units at columns [k·padded, k·padded + units) of its product (padded: units rounded up to a vector);
-// its backward panels hold the columns of W_h of its units.
+// Beyond this many bytes of packed panels (all gates of all units), a split by rows streams the shared panels through
+// a last-level cache the step's other data also passes through, and every thread reads all of them at every step:
+// on the bench machine (32 MiB L3) float64 at (512, 512, 64, 128), 16 MiB of panels, ran 1.07× slower by rows,
+// float32 there (8 MiB) 0.92–0.99×.
+constexpr std::size_t kRowSplitPanelBytes = std::size_t(8) << 20;
+
+// How one call's steps are dealt to the team.
+// - By units: thread tid owns units [u0, u0 + units) with all their gates, for every row. Its forward panels hold
+//   the rows of W_h of its units, gate k's units at columns [k·padded, k·padded + units) of its product (padded:
+//   units rounded up to a vector); its backward panels hold the columns of W_h of its units. Every step needs every
+//   thread's part of h, so the threads meet at a barrier after each step.
+// - By rows: thread tid owns rows [r0, r1) with all units (the layout above with u0 = 0, units = n_a), and the
+//   panels of all of W_h, packed once and shared. Rows never exchange anything within a scan, so the threads run
+//   their whole time loops without meeting. Taken when it gives each thread at least a register tile's rows (MR),
+//   wastes no more of the tiles on short tails than the split by units does, and the panels fit
+//   kRowSplitPanelBytes; rows are dealt so that each thread's rows have about the same number of steps to run
+//   (variable lengths). The packed path only: the BLAS path is the reference. Measured on the 2-core EPYC of
+//   bench/measured, by rows against by units (LSTM layer forward): 0.96 at (I, H, m, T) = (32, 64, 16, 32), 0.98 at
+//   (128, 256, 32, 64), 0.96 at (512, 512, 64, 128); 1.06 at m = 20, where each thread's 10 rows leave a tail of 2.
+// RNN_NATIVE_SPLIT=units|rows forces either (rows: wherever the packed path can give each thread a row).
+// Both give the same bits: an element of a product sums over K in the same order whichever rows share its tile.
 struct Plan {
   RecurrentPath path;
   Isa isa;
   int threads, lanes, NR, G, n_a;
   int max_padded;
+  bool by_rows;
+  std::vector<int> row_begin;  // by rows: thread tid's rows are [row_begin[tid], row_begin[tid + 1])
 
-  // K: the multiply-adds per gate unit and example of a step (n_a, or n_a + n_x when the input is multiplied too).
-  Plan(int gates, int n_a_, int m, int K, std::size_t real_size) : G(gates), n_a(n_a_) {
+  // K: the multiply-adds per gate unit and example of a step (n_a, or n_a + n_x when the input is multiplied too);
+  // active: the scan's rows running at each of its T steps (null: all m).
+  Plan(int gates, int n_a_, int m, int K, std::size_t real_size, const int* active, int T) : G(gates), n_a(n_a_) {
     const KernelConfig& config = kernel_config();
     path = config.path;
     isa = config.isa;
     NR = real_size == sizeof(float) ? panel_width<float>(isa) : panel_width<double>(isa);
     lanes = NR / 2;
     const int blocks = (n_a + lanes - 1) / lanes;
-    threads = std::min(threads_for(double(m) * G * n_a * K, kRecurrentMacsPerThread), blocks);
-    max_padded = (blocks + threads - 1) / threads * lanes;
+    const int wanted = threads_for(double(m) * G * n_a * K, kRecurrentMacsPerThread);
+    const int by_units = std::min(wanted, blocks);
+    const bool forced_rows = config.split == Split::Rows;
+    const int min_rows = forced_rows ? 1 : tile_rows(isa);
+    const int by_rows_threads = std::min(wanted, m / min_rows);
+    const std::size_t all_panels = std::size_t(round_up(G * round_up(n_a, lanes), NR)) * K * real_size;
+    const bool rows_possible = path == RecurrentPath::Packed && by_rows_threads > 1;
+    const auto tile_use = [&](int rows) {  // the share of its register tiles' rows a thread's rows fill
+      const int MR = tile_rows(isa);
+      return double(rows) / double((rows + MR - 1) / MR * MR);
+    };
+    const bool rows_better = rows_possible && by_rows_threads >= by_units && all_panels <= kRowSplitPanelBytes &&
+                             tile_use((m + by_rows_threads - 1) / by_rows_threads) >= tile_use(m);
+    by_rows = config.split == Split::Units ? false : forced_rows ? rows_possible : rows_possible && rows_better;
+    threads = by_rows ? by_rows_threads : by_units;
+    max_padded = by_rows ? round_up(n_a, lanes) : (blocks + threads - 1) / threads * lanes;
+    if (by_rows) deal_rows(m, active, T);
   }
 
-  Share units(int tid) const { return share(tid, threads, std::size_t(n_a), std::size_t(lanes)); }
+  Share units(int tid) const {
+    return by_rows ? Share{0, std::size_t(n_a)} : share(tid, threads, std::size_t(n_a), std::size_t(lanes));
+  }
+  // The rows a thread computes: all m by units.
+  Share rows(int tid, int m) const {
+    return by_rows ? Share{std::size_t(row_begin[tid]), std::size_t(row_begin[tid + 1])} : Share{0, std::size_t(m)};
+  }
+  // The most rows any thread computes.
+  int max_rows(int m) const {
+    int most = by_rows ? 0 : m;
+    for (int tid = 0; by_rows && tid < threads; ++tid) most = std::max(most, row_begin[tid + 1] - row_begin[tid]);
+    return most;
+  }
   static int round_up(int n, int to) { return (n + to - 1) / to * to; }
   // Forward: columns of a thread's product (m, forward_ld) and of its panels.
   int forward_ld() const { return round_up(G * max_padded, NR); }
@@ -57,6 +105,34 @@ struct Plan {
   // units (any thread's, the last one's included, may be).
   std::size_t gather_size(std::size_t per_unit, int m) const {
     return per_unit * m * std::size_t(std::min(max_padded, kGatherBelowUnits - 1));
+  }
+
+ private:
+  // Row boundaries where the steps run so far reach each thread's equal share: rows are sorted by decreasing
+  // length, so row i runs the steps s with active[s] > i. Not rounded to whole register tiles: two threads with a
+  // tile and a short tail each finish sooner than one with a tile and one with a tile and a long tail.
+  void deal_rows(int m, const int* active, int T) {
+    const auto steps_before = [&](int i) {  // Σ over rows [0, i) of their steps
+      if (active == nullptr) return double(T) * i;
+      double sum = 0;
+      for (int s = 0; s < T; ++s) sum += std::min(active[s], i);
+      return sum;
+    };
+    const double total = steps_before(m);
+    row_begin.assign(std::size_t(threads) + 1, m);
+    row_begin[0] = 0;
+    for (int tid = 1; tid < threads; ++tid) {
+      int lo = row_begin[tid - 1], hi = m;  // the first i in [lo, m] with steps_before(i) ≥ the share (monotonic)
+      while (lo < hi) {
+        const int mid = lo + (hi - lo) / 2;
+        if (steps_before(mid) < total * tid / threads) {
+          lo = mid + 1;
+        } else {
+          hi = mid;
+        }
+      }
+      row_begin[tid] = lo;
+    }
   }
 };
 
@@ -194,10 +270,12 @@ void scan_forward(const ScanForward<Real>& p) {
   // all inputs before the loop.
   const bool fused = kernel_config().path == RecurrentPath::Packed && p.X != nullptr && Cell::fusable;
   const int K = n_a + (fused ? n_x : 0);
-  const Plan plan(G, n_a, m, K, sizeof(Real));
+  const Plan plan(G, n_a, m, K, sizeof(Real), p.active, p.T);
   const bool packed = plan.path == RecurrentPath::Packed;
   const int ld = plan.forward_ld();
   const std::size_t panel_size = packed ? std::size_t(ld) * K : 0;
+  const int panel_sets = plan.by_rows ? 1 : plan.threads;  // by rows, all threads share one set
+  const int max_rows = plan.max_rows(m);
 
   // Without Z the gates are not kept: the fused product needs none; the others project the inputs into H[1..T] (a
   // one-block cell, whose step overwrites its projection with h) or into scratch.
@@ -212,33 +290,42 @@ void scan_forward(const ScanForward<Real>& p) {
   if (p.X != nullptr && !fused)
     parallel_gemm(Op::N, Op::T, p.T * m, gn, n_x, Real(1), p.X, n_x, p.Wx, p.ldwx, Real(0), Z, zn);
 
-  Real* panels = scratch.take<Real>(panel_size * plan.threads);
-  Real* products = scratch.take<Real>(std::size_t(m) * ld * plan.threads);
-  int* row_of = scratch.take<int>(std::size_t(ld) * plan.threads);
-  const std::size_t gather_size = plan.gather_size(forward_gather_values<Cell>(), m);
+  Real* panels = scratch.take<Real>(panel_size * panel_sets);
+  Real* products = scratch.take<Real>(std::size_t(max_rows) * ld * plan.threads);
+  int* row_of = scratch.take<int>(std::size_t(ld) * panel_sets);
+  const std::size_t gather_size = plan.gather_size(forward_gather_values<Cell>(), max_rows);
   Real* gathers = scratch.take<Real>(gather_size * plan.threads);
   team_run(plan.threads, [&](int tid) {
     const Share s = plan.units(tid);
     const int u0 = int(s.begin), units = int(s.end - s.begin);
+    const Share mine = plan.rows(tid, m);
+    const int r0 = int(mine.begin), my_rows = int(mine.end - mine.begin);
     const int padded = Plan::round_up(units, plan.lanes);
-    Real* B = panels + panel_size * tid;
-    Real* R = products + std::size_t(m) * ld * tid;
+    const int panel_count = (G * padded + plan.NR - 1) / plan.NR;
+    Real* B = panels + (plan.by_rows ? 0 : panel_size * tid);
+    Real* R = products + std::size_t(max_rows) * ld * tid;
     Real* gather = gathers + gather_size * tid;
     if (packed) {
-      int* rows = row_of + std::size_t(ld) * tid;
-      for (int n = 0; n < G * padded; ++n) rows[n] = n % padded < units ? (n / padded) * n_a + u0 + n % padded : -1;
+      // This thread's panels; by rows, its share of the shared set, which every thread reads after the barrier.
+      const Share packs = plan.by_rows ? share(tid, plan.threads, std::size_t(panel_count)) : Share{0, std::size_t(panel_count)};
+      const int n0 = int(packs.begin) * plan.NR, n1 = std::min(G * padded, int(packs.end) * plan.NR);
+      int* rows = row_of + (plan.by_rows ? 0 : std::size_t(ld) * tid);
+      for (int n = n0; n < n1; ++n) rows[n] = n % padded < units ? (n / padded) * n_a + u0 + n % padded : -1;
       const Operand<Real> W{p.Wh, std::size_t(p.ldwh), n_a, p.Wx, std::size_t(p.ldwx), fused ? n_x : 0};
-      pack_rows(B, W, rows, G * padded, plan.NR);
+      if (n0 < n1) pack_rows(B + std::size_t(packs.begin) * K * plan.NR, W, rows + n0, n1 - n0, plan.NR);
+      if (plan.by_rows) team_barrier();
     }
-    const int panel_count = (G * padded + plan.NR - 1) / plan.NR;
+    // This thread's rows [r0, r0 + my_rows) of every step's (m, ·) blocks: pointers below start at row r0.
+    const std::size_t row0 = std::size_t(r0) * n_a;
     for (int t = 0; t < p.T; ++t) {
-      const int rows = p.active != nullptr ? p.active[t] : m;  // the rows still running
-      const Real* h = p.H + t * step;
+      const int running = p.active != nullptr ? p.active[t] : m;  // the rows still running
+      const int rows = std::max(0, std::min(running - r0, my_rows));
+      const Real* h = p.H + t * step + row0;
       Real* C = p.C;
-      Real* c_prev = C == nullptr ? nullptr : C + t * step;
-      Real* c = C == nullptr ? nullptr : C + (t + 1) * step;
-      Real* z = Z == nullptr ? nullptr : Z + t * m * std::size_t(zn);
-      Real* h_next = p.H + (t + 1) * step;
+      Real* c_prev = C == nullptr ? nullptr : C + t * step + row0;
+      Real* c = C == nullptr ? nullptr : C + (t + 1) * step + row0;
+      Real* z = Z == nullptr ? nullptr : Z + (t * std::size_t(m) + r0) * zn;
+      Real* h_next = p.H + (t + 1) * step + row0;
       if constexpr (Cell::two_phase) {
         // R[:, r, z] (rows, 2·padded) = h · W_h[r and z rows of this thread's units]ᵀ; 2·padded is whole panels.
         const int split = 2 * padded;
@@ -253,7 +340,7 @@ void scan_forward(const ScanForward<Real>& p) {
         for (int i = 0; i < rows; ++i)
           Cell::reset(z + i * std::size_t(zn) + u0, std::size_t(n_a), R + std::size_t(i) * ld, std::size_t(padded),
                       p.b + u0, std::size_t(n_a), h + std::size_t(i) * n_a + u0, units);
-        team_barrier();
+        if (!plan.by_rows) team_barrier();
         // R[:, n] (rows, padded) = q (rows, n_a), block 3 of every unit, · W_hn[rows of this thread's units]ᵀ.
         const Real* q = z + 3 * n_a;
         if (packed) {
@@ -270,7 +357,7 @@ void scan_forward(const ScanForward<Real>& p) {
       } else {
         if (packed) {
           // R (rows, G·padded) = [h | x_t] (rows, n_a + n_x) · [W_h | W_x][rows of this thread's units]ᵀ (x_t when fused).
-          const Operand<Real> a{h, std::size_t(n_a), n_a, fused ? p.X + t * m * std::size_t(n_x) : nullptr,
+          const Operand<Real> a{h, std::size_t(n_a), n_a, fused ? p.X + (t * std::size_t(m) + r0) * n_x : nullptr,
                                 std::size_t(n_x), fused ? n_x : 0};
           packed_matmul(plan.isa, R, std::size_t(ld), a, B, rows, panel_count);
         } else if (rows > 0) {
@@ -294,13 +381,13 @@ void scan_forward(const ScanForward<Real>& p) {
           storing(std::true_type{});
         }
       }
-      for (int i = p.zero_finished ? rows : m; i < m; ++i) {  // finished rows: zero states and gates
+      for (int i = p.zero_finished ? rows : my_rows; i < my_rows; ++i) {  // finished rows: zero states and gates
         std::fill(h_next + std::size_t(i) * n_a + u0, h_next + std::size_t(i) * n_a + u0 + units, Real(0));
         if (c != nullptr) std::fill(c + std::size_t(i) * n_a + u0, c + std::size_t(i) * n_a + u0 + units, Real(0));
         for (int k = 0; keep && k < Cell::blocks; ++k)
           std::fill(z + i * std::size_t(zn) + k * n_a + u0, z + i * std::size_t(zn) + k * n_a + u0 + units, Real(0));
       }
-      team_barrier();
+      if (!plan.by_rows) team_barrier();
     }
   });
 }
@@ -311,56 +398,75 @@ void scan_backward(const ScanBackward<Real>& p) {
   static_assert(recurrent_blocks_in_order<Cell>(), "W_h's gradients must be dZ's first G blocks");
   const int n_a = p.n_a, n_x = p.n_x, m = p.m, gn = G * n_a, zn = Cell::blocks * n_a;
   const std::size_t step = std::size_t(m) * n_a, rows = std::size_t(p.Tb) * m;
-  const Plan plan(G, n_a, m, n_a, sizeof(Real));
+  const Plan plan(G, n_a, m, n_a, sizeof(Real), p.active, p.Tb);
   const bool packed = plan.path == RecurrentPath::Packed;
   const int ld = plan.backward_ld();
   const std::size_t panel_size = packed ? std::size_t(ld) * gn : 0;
 
   {
     Scratch scratch;
-    Real* panels = scratch.take<Real>(panel_size * plan.threads);
-    Real* carried = scratch.take<Real>(std::size_t(m) * ld * plan.threads);
-    Real* directs = Cell::direct_state_gradient ? scratch.take<Real>(std::size_t(m) * ld * plan.threads) : nullptr;
-    Real* resets = Cell::two_phase ? scratch.take<Real>(std::size_t(m) * ld * plan.threads) : nullptr;
-    const std::size_t gather_size = plan.gather_size(backward_gather_values<Cell>(), m);
+    const int panel_sets = plan.by_rows ? 1 : plan.threads;  // by rows, all threads share one set
+    const std::size_t per_thread = std::size_t(plan.max_rows(m)) * ld;
+    Real* panels = scratch.take<Real>(panel_size * panel_sets);
+    Real* carried = scratch.take<Real>(per_thread * plan.threads);
+    Real* directs = Cell::direct_state_gradient ? scratch.take<Real>(per_thread * plan.threads) : nullptr;
+    Real* resets = Cell::two_phase ? scratch.take<Real>(per_thread * plan.threads) : nullptr;
+    const std::size_t gather_size = plan.gather_size(backward_gather_values<Cell>(), plan.max_rows(m));
     Real* gathers = scratch.take<Real>(gather_size * plan.threads);
     team_run(plan.threads, [&](int tid) {
       const Share s = plan.units(tid);
       const int u0 = int(s.begin), units = int(s.end - s.begin);
-      Real* B = panels + panel_size * tid;
-      Real* D = carried + std::size_t(m) * ld * tid;
-      Real* E = directs == nullptr ? nullptr : directs + std::size_t(m) * ld * tid;
+      const Share mine = plan.rows(tid, m);
+      const int r0 = int(mine.begin), my_rows = int(mine.end - mine.begin);
+      Real* B = panels + (plan.by_rows ? 0 : panel_size * tid);
+      Real* D = carried + per_thread * tid;
+      Real* E = directs == nullptr ? nullptr : directs + per_thread * tid;
       Real* gather = gathers + gather_size * tid;
-      Real* Q = resets == nullptr ? nullptr : resets + std::size_t(m) * ld * tid;
+      Real* Q = resets == nullptr ? nullptr : resets + per_thread * tid;
       // The gates whose gradients reach h_prev through W_h in the last product of a step: all, or a two-phase cell's
       // r and z (its n gate's go through q = r ⊙ h, in a product of their own with the panels Bn).
       const int K = Cell::two_phase ? 2 * n_a : gn;
       Real* Bn = B + std::size_t(ld) * K;
-      if (packed) {
-        pack_columns(B, p.Wh, std::size_t(p.ldwh), std::size_t(u0), units, K, plan.NR);
-        if (Cell::two_phase) pack_columns(Bn, p.Wh + std::size_t(K) * p.ldwh, std::size_t(p.ldwh), std::size_t(u0), units, n_a, plan.NR);
-      }
       const int panel_count = (units + plan.NR - 1) / plan.NR;
+      if (packed) {
+        // This thread's panels; by rows, its share of the shared set, which every thread reads after the barrier.
+        const Share packs = plan.by_rows ? share(tid, plan.threads, std::size_t(panel_count)) : Share{0, std::size_t(panel_count)};
+        const int c0 = int(packs.begin) * plan.NR, c1 = std::min(units, int(packs.end) * plan.NR);
+        const std::size_t at = std::size_t(packs.begin) * plan.NR;
+        if (c0 < c1) {
+          pack_columns(B + at * K, p.Wh, std::size_t(p.ldwh), std::size_t(u0 + c0), c1 - c0, K, plan.NR);
+          if (Cell::two_phase)
+            pack_columns(Bn + at * n_a, p.Wh + std::size_t(K) * p.ldwh, std::size_t(p.ldwh), std::size_t(u0 + c0), c1 - c0,
+                         n_a, plan.NR);
+        }
+        if (plan.by_rows) team_barrier();
+      }
+      // This thread's rows [r0, r0 + my_rows) of every step's (m, ·) blocks: pointers below start at row r0.
+      const std::size_t row0 = std::size_t(r0) * n_a;
       // D starts as each row's final-state gradient: a row only becomes active at its last processed step.
-      for (int i = 0; i < m; ++i) {
+      for (int i = 0; i < my_rows; ++i) {
         Real* d = D + std::size_t(i) * ld;
         if (p.dh_last != nullptr) {
-          std::copy(p.dh_last + std::size_t(i) * n_a + u0, p.dh_last + std::size_t(i) * n_a + u0 + units, d);
+          std::copy(p.dh_last + row0 + std::size_t(i) * n_a + u0, p.dh_last + row0 + std::size_t(i) * n_a + u0 + units, d);
         } else {
           std::fill(d, d + units, Real(0));
         }
       }
+      Real* dc = p.dc == nullptr ? nullptr : p.dc + row0;
       for (int t = p.Tb - 1; t >= 0; --t) {
-        const int rows = p.active != nullptr ? p.active[t] : m;
-        Real* dz = p.dZ + t * m * std::size_t(zn);
+        const int running = p.active != nullptr ? p.active[t] : m;
+        const int rows = std::max(0, std::min(running - r0, my_rows));
+        Real* dz = p.dZ + (t * std::size_t(m) + r0) * zn;
+        const Real* Z = p.Z + (t * std::size_t(m) + r0) * zn;
+        const Real* h_prev = p.H + t * step + row0;
         const Real* C = p.C;
-        backward_pointwise<Cell>(dz, p.Z + t * m * std::size_t(zn), C == nullptr ? nullptr : C + (t + 1) * step,
-                                 C == nullptr ? nullptr : C + t * step, p.H + t * step, p.dH + t * step, D, E, ld,
-                                 p.dc, rows, n_a, u0, units, gather);
-        for (int i = rows; i < m; ++i)  // finished rows add nothing to the weight gradients
+        backward_pointwise<Cell>(dz, Z, C == nullptr ? nullptr : C + (t + 1) * step + row0,
+                                 C == nullptr ? nullptr : C + t * step + row0, h_prev, p.dH + t * step + row0, D, E, ld,
+                                 dc, rows, n_a, u0, units, gather);
+        for (int i = rows; i < my_rows; ++i)  // finished rows add nothing to the weight gradients
           for (int k = 0; k < Cell::blocks; ++k)
             std::fill(dz + i * zn + k * n_a + u0, dz + i * zn + k * n_a + u0 + units, Real(0));
-        team_barrier();
+        if (!plan.by_rows) team_barrier();
         if constexpr (Cell::two_phase) {
           // Q (rows, units) = dz[:, n] (rows, n_a) · W_hn[:, this thread's units] = ∂J/∂q; then the r gate's gradient.
           if (packed) {
@@ -370,13 +476,11 @@ void scan_backward(const ScanBackward<Real>& p) {
             gemm(Op::N, Op::N, rows, units, n_a, Real(1), dz + 2 * n_a, zn, p.Wh + std::size_t(2 * n_a) * p.ldwh + u0,
                  p.ldwh, Real(0), Q, ld);
           }
-          const Real* Z = p.Z + t * m * std::size_t(zn);
-          const Real* h_prev = p.H + t * step;
           for (int i = 0; i < rows; ++i)
             Cell::reset_backward(dz + i * std::size_t(zn) + u0, Z + i * std::size_t(zn) + u0, std::size_t(n_a),
                                  h_prev + std::size_t(i) * n_a + u0, Q + std::size_t(i) * ld, E + std::size_t(i) * ld,
                                  units);
-          team_barrier();
+          if (!plan.by_rows) team_barrier();
         }
         // D (rows, units) = dz[:, K gates] (rows, K) · W_h[K rows][:, this thread's units]: ∂J/∂H[t] through W_h,
         // plus the direct part E the cell left.
@@ -390,7 +494,8 @@ void scan_backward(const ScanBackward<Real>& p) {
           for (int i = 0; i < rows; ++i)
             for (int u = 0; u < units; ++u) D[std::size_t(i) * ld + u] += E[std::size_t(i) * ld + u];
       }
-      for (int i = 0; i < m; ++i) std::copy(D + std::size_t(i) * ld, D + std::size_t(i) * ld + units, p.dh0 + i * n_a + u0);
+      for (int i = 0; i < my_rows; ++i)
+        std::copy(D + std::size_t(i) * ld, D + std::size_t(i) * ld + units, p.dh0 + row0 + std::size_t(i) * n_a + u0);
     });
   }
   // Weight gradients over all steps at once: dWh = dZ[:, gates]ᵀ H[0..Tb-1] (a two-phase cell's n gate: dZ[:, n]ᵀ q),

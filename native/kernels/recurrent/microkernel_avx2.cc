@@ -4,5 +4,5 @@
 #endif
 #define RNN_ISA avx2
 #define RNN_VEC_BYTES 32
-#define RNN_TILE_ROWS 6
+#define RNN_TILE_ROWS tile_rows(Isa::Avx2)
 #include "microkernel.inc"

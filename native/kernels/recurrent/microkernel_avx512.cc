@@ -4,5 +4,5 @@
 #endif
 #define RNN_ISA avx512
 #define RNN_VEC_BYTES 64
-#define RNN_TILE_ROWS 8
+#define RNN_TILE_ROWS tile_rows(Isa::Avx512)
 #include "microkernel.inc"

@@ -19,7 +19,7 @@ Isa best_isa() {
 }
 
 KernelConfig read_config() {
-  KernelConfig config{RecurrentPath::Packed, best_isa(), best_isa()};
+  KernelConfig config{RecurrentPath::Packed, best_isa(), best_isa(), Split::Auto};
   const char* path = std::getenv("RNN_NATIVE_RECURRENT");
   if (path != nullptr && std::strcmp(path, "blas") == 0) config.path = RecurrentPath::Blas;
   const char* isa = std::getenv("RNN_NATIVE_ISA");
@@ -30,6 +30,9 @@ KernelConfig read_config() {
     if (std::strcmp(isa, "avx512") == 0) wanted = Isa::Avx512;
     if (int(wanted) <= int(config.best_isa)) config.isa = wanted;
   }
+  const char* split = std::getenv("RNN_NATIVE_SPLIT");
+  if (split != nullptr && std::strcmp(split, "units") == 0) config.split = Split::Units;
+  if (split != nullptr && std::strcmp(split, "rows") == 0) config.split = Split::Rows;
   return config;
 }
 
@@ -45,6 +48,8 @@ const char* isa_name(Isa isa) {
 }
 
 const char* path_name(RecurrentPath path) { return path == RecurrentPath::Blas ? "blas" : "packed"; }
+
+const char* split_name(Split split) { return split == Split::Units ? "units" : split == Split::Rows ? "rows" : "auto"; }
 
 template <>
 void packed_matmul<float>(Isa isa, float* C, std::size_t ldc, const Operand<float>& a, const float* Bp, int M,

@@ -7,7 +7,8 @@
 // cblas_?gemm per gate block and step; it is the reference the tests compare with, and a fallback.
 //
 // RNN_NATIVE_RECURRENT=blas selects the BLAS path; RNN_NATIVE_ISA=avx512|avx2|portable forces a microkernel the
-// CPU can run (a forced ISA it cannot run falls back to the best it can). Both are read once, at the first call.
+// CPU can run (a forced ISA it cannot run falls back to the best it can); RNN_NATIVE_SPLIT=units|rows forces how the
+// scan deals its steps to the team. All are read once, at the first call.
 #pragma once
 #include <cstddef>
 
@@ -15,22 +16,27 @@ namespace rnn {
 
 enum class Isa { Portable = 0, Avx2 = 1, Avx512 = 2 };
 enum class RecurrentPath { Packed = 0, Blas = 1 };
+// How the scan deals a call's steps to the team (scan.cc: Plan): its choice, or one forced.
+enum class Split { Auto = 0, Units = 1, Rows = 2 };
 
 struct KernelConfig {
   RecurrentPath path;
   Isa isa;        // the microkernel the packed path runs
   Isa best_isa;   // the best this CPU can run
+  Split split;
 };
 
 const KernelConfig& kernel_config();
 const char* isa_name(Isa isa);
 const char* path_name(RecurrentPath path);
+const char* split_name(Split split);
 
 // Register tile of the microkernels: MR rows of A by NR = 2 vectors of columns.
 template <typename Real>
 constexpr int panel_width(Isa isa) {
   return int((isa == Isa::Avx512 ? 128 : isa == Isa::Avx2 ? 64 : 32) / sizeof(Real));
 }
+constexpr int tile_rows(Isa isa) { return isa == Isa::Avx512 ? 8 : 6; }
 
 // Two row-major blocks side by side, [A1 | A2] (rows, K1 + K2), with leading dimensions lda1, lda2; K2 = 0: A1 alone.
 // The forward pass multiplies [h | x_t] by [W_h | W_x]: the state and the step's input, the recurrent and the input
