@@ -8,7 +8,7 @@
 import { createRequire } from 'node:module';
 import * as rnn from 'rnn-native';
 import { LAYER_CASES, makeInputs, makeLayer, makeLayerInputs, SHAPES } from '../inputs.mjs';
-import { measure } from '../stats.mjs';
+import { measureSideBySide } from '../stats.mjs';
 import { buildLayerModel, buildModel, maxLayerDifference, toTimeMajor } from './onnx_model.mjs';
 
 const TOLERANCE = 1e-4;
@@ -52,9 +52,10 @@ export async function run({ shapes, cells, layers = false, timing, log }) {
       checks.push({ cell, shape, maxAbsDifference: difference, tolerance: TOLERANCE, ok });
       log(`ORT ${cell} ${shape}: max |Y - a| = ${difference.toExponential(2)} ${ok ? 'ok' : 'MISMATCH'}`);
 
-      const r = await measure(forward, timing);
-      results.push({ participant: 'ORT', cell, direction: 'fwd', dtype: 'float32', shape, ...r });
-      log(`ORT ${cell} fwd float32 ${shape}: ${r.ms.toFixed(3)} ms (${r.reps} reps)`);
+      const oursForward = () => (cell === 'lstm' ? rnn.lstmForward : rnn.rnnForward)(x, a0, params);
+      const { ORT: r, ours: beside } = await measureSideBySide({ ORT: forward, ours: oursForward }, timing);
+      results.push({ participant: 'ORT', cell, direction: 'fwd', dtype: 'float32', shape, ...r, oursBeside: beside });
+      log(`ORT ${cell} fwd float32 ${shape}: ${r.ms.toFixed(3)} ms (${r.reps} reps); ours beside it ${beside.ms.toFixed(3)} ms`);
       await session.release();
     }
   }
@@ -80,9 +81,10 @@ async function runLayers(ort, { shapes, timing, log, results, checks }) {
       checks.push({ cell: name, shape, maxAbsDifference: difference, tolerance: TOLERANCE, ok, layer: true });
       log(`ORT ${name} ${shape}: max |Y - y| = ${difference.toExponential(2)} ${ok ? 'ok' : 'MISMATCH'}`);
 
-      const r = await measure(forward, timing);
-      results.push({ participant: 'ORT', cell: name, direction: 'fwd', dtype: 'float32', shape, layer: true, ...r });
-      log(`ORT ${name} fwd float32 ${shape}: ${r.ms.toFixed(3)} ms (${r.reps} reps)`);
+      const oursForward = () => layer.forward(x, { tape: false });
+      const { ORT: r, ours: beside } = await measureSideBySide({ ORT: forward, ours: oursForward }, timing);
+      results.push({ participant: 'ORT', cell: name, direction: 'fwd', dtype: 'float32', shape, layer: true, ...r, oursBeside: beside });
+      log(`ORT ${name} fwd float32 ${shape}: ${r.ms.toFixed(3)} ms (${r.reps} reps); ours beside it ${beside.ms.toFixed(3)} ms`);
       await session.release();
     }
   }

@@ -1,6 +1,6 @@
 // The performance targets (issue 9, then the layers' of issue 10), each PASS, MISS, or n/a when its measurement was
 // not made (skipped peer or filtered out). Shares of the FMA peak: the GEMM flops of the pass (as the roofline counts them) / our time / peak.
-import { index } from './format.mjs';
+import { index, timeRatio } from './format.mjs';
 
 /** The share of the machine's FMA peak that our time for a pass reaches, or undefined. */
 export function peakShare(get, peak, cell, direction, dtype, shape) {
@@ -21,11 +21,11 @@ export function evaluateTargets(results, memory, { peak, training, layerMemory }
   const percent = (v) => `${(100 * v).toFixed(0)}%`;
 
   for (const [shape, limit] of [['notebook', 0.4], ['small', 1.0], ['medium', 1.1], ['large', 1.1]]) {
-    const value = ratio(get('ours', 'lstm', 'fwd', 'float32', shape), get('ORT', 'lstm', 'fwd', 'float32', shape));
+    const value = timeRatio(get, 'ORT', 'lstm', 'fwd', 'float32', shape);
     add(`float32 LSTM fwd, ${shape}: ours/ORT time`, `≤ ${limit}`, value, (v) => v <= limit, (v) => v.toFixed(2));
   }
   for (const shape of ['notebook', 'small', 'medium', 'large']) {
-    const value = ratio(get('ours', 'rnn', 'fwd', 'float32', shape), get('ORT', 'rnn', 'fwd', 'float32', shape));
+    const value = timeRatio(get, 'ORT', 'rnn', 'fwd', 'float32', shape);
     add(`float32 RNN fwd, ${shape}: ours/ORT time`, '≤ 0.6', value, (v) => v <= 0.6, (v) => v.toFixed(2));
   }
   for (const [shape, limit] of [['large', 0.7], ['medium', 0.65]]) {
@@ -54,7 +54,7 @@ export function evaluateTargets(results, memory, { peak, training, layerMemory }
 /** Issue 10: the recurrent layers (results with layer: true; cells are LAYER_CASES names). */
 function layerTargets(get, layerMemory, add, ratio) {
   const two = (v) => v.toFixed(2);
-  const vsOrt = (cell, shape) => ratio(get('ours', cell, 'fwd', 'float32', shape), get('ORT', cell, 'fwd', 'float32', shape));
+  const vsOrt = (cell, shape) => timeRatio(get, 'ORT', cell, 'fwd', 'float32', shape);
   for (const [shape, limit] of [['small', 0.9], ['medium', 1.0], ['large', 1.0]]) {
     add(`float32 Lstm layer fwd (tape: false), ${shape}: ours/ORT LSTM time`, `≤ ${limit}`, vsOrt('Lstm', shape), (v) => v <= limit, two);
   }
