@@ -8,7 +8,7 @@
 // rounds in which they take turns.
 
 export const TIMING = {
-  full: { processWarmupSeconds: 3, warmupMs: 200, minTime: 0.5, minReps: 3, maxReps: 200, budget: 6, batchMs: 2, slowMs: 1000 },
+  full: { processWarmupSeconds: 3, warmupMs: 200, minTime: 1, minReps: 3, maxReps: 200, budget: 6, batchMs: 2, slowMs: 1000 },
   quick: { processWarmupSeconds: 0.5, warmupMs: 20, minTime: 0.05, minReps: 3, maxReps: 10, budget: 1.5, batchMs: 1, slowMs: 200 },
 };
 
