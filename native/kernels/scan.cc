@@ -50,14 +50,15 @@ constexpr std::size_t kRowSplitPanelBytes = std::size_t(8) << 20;
 struct Plan {
   RecurrentPath path;
   Isa isa;
-  int threads, lanes, NR, G, n_a;
+  int threads, lanes, NR, G, n_a, m;
   int max_padded;
   bool by_rows;
   std::vector<int> row_begin;  // by rows: thread tid's rows are [row_begin[tid], row_begin[tid + 1])
 
   // K: the multiply-adds per gate unit and example of a step (n_a, or n_a + n_x when the input is multiplied too);
   // active: the scan's rows running at each of its T steps (null: all m).
-  Plan(int gates, int n_a_, int m, int K, std::size_t real_size, const int* active, int T) : G(gates), n_a(n_a_) {
+  Plan(int gates, int n_a_, int m_, int K, std::size_t real_size, const int* active, int T)
+      : G(gates), n_a(n_a_), m(m_) {
     const KernelConfig& config = kernel_config();
     path = config.path;
     isa = config.isa;
@@ -77,41 +78,49 @@ struct Plan {
     };
     const bool rows_better = rows_possible && by_rows_threads >= by_units && all_panels <= kRowSplitPanelBytes &&
                              tile_use((m + by_rows_threads - 1) / by_rows_threads) >= tile_use(m);
-    by_rows = config.split == Split::Units ? false : forced_rows ? rows_possible : rows_possible && rows_better;
+    by_rows = forced_rows ? rows_possible : config.split == Split::Auto && rows_better;
     threads = by_rows ? by_rows_threads : by_units;
     max_padded = by_rows ? round_up(n_a, lanes) : (blocks + threads - 1) / threads * lanes;
-    if (by_rows) deal_rows(m, active, T);
+    if (by_rows) deal_rows(active, T);
   }
 
   Share units(int tid) const {
     return by_rows ? Share{0, std::size_t(n_a)} : share(tid, threads, std::size_t(n_a), std::size_t(lanes));
   }
   // The rows a thread computes: all m by units.
-  Share rows(int tid, int m) const {
+  Share rows(int tid) const {
     return by_rows ? Share{std::size_t(row_begin[tid]), std::size_t(row_begin[tid + 1])} : Share{0, std::size_t(m)};
   }
   // The most rows any thread computes.
-  int max_rows(int m) const {
+  int max_rows() const {
     int most = by_rows ? 0 : m;
     for (int tid = 0; by_rows && tid < threads; ++tid) most = std::max(most, row_begin[tid + 1] - row_begin[tid]);
     return most;
+  }
+  // Sets of panels: one per thread by units, one shared by rows; thread tid's is set(tid).
+  int panel_sets() const { return by_rows ? 1 : threads; }
+  int set(int tid) const { return by_rows ? 0 : tid; }
+  // The panels, of a thread's panel_count, that it packs: all of its own by units, its share of the shared set by
+  // rows (which every thread reads after a barrier).
+  Share packs(int tid, int panel_count) const {
+    return by_rows ? share(tid, threads, std::size_t(panel_count)) : Share{0, std::size_t(panel_count)};
   }
   static int round_up(int n, int to) { return (n + to - 1) / to * to; }
   // Forward: columns of a thread's product (m, forward_ld) and of its panels.
   int forward_ld() const { return round_up(G * max_padded, NR); }
   // Backward: columns of a thread's carried gradient (m, backward_ld) and of its panels.
   int backward_ld() const { return round_up(max_padded, NR); }
-  // A thread's gather scratch of `per_unit` values per example and unit, for a block of under kGatherBelowUnits
-  // units (any thread's, the last one's included, may be).
-  std::size_t gather_size(std::size_t per_unit, int m) const {
-    return per_unit * m * std::size_t(std::min(max_padded, kGatherBelowUnits - 1));
+  // A thread's gather scratch of `per_unit` values per example and unit, for `rows` examples and a block of under
+  // kGatherBelowUnits units (any thread's, the last one's included, may be).
+  std::size_t gather_size(std::size_t per_unit, int rows) const {
+    return per_unit * rows * std::size_t(std::min(max_padded, kGatherBelowUnits - 1));
   }
 
  private:
   // Row boundaries where the steps run so far reach each thread's equal share: rows are sorted by decreasing
   // length, so row i runs the steps s with active[s] > i. Not rounded to whole register tiles: two threads with a
   // tile and a short tail each finish sooner than one with a tile and one with a tile and a long tail.
-  void deal_rows(int m, const int* active, int T) {
+  void deal_rows(const int* active, int T) {
     const auto steps_before = [&](int i) {  // Σ over rows [0, i) of their steps
       if (active == nullptr) return double(T) * i;
       double sum = 0;
@@ -274,8 +283,7 @@ void scan_forward(const ScanForward<Real>& p) {
   const bool packed = plan.path == RecurrentPath::Packed;
   const int ld = plan.forward_ld();
   const std::size_t panel_size = packed ? std::size_t(ld) * K : 0;
-  const int panel_sets = plan.by_rows ? 1 : plan.threads;  // by rows, all threads share one set
-  const int max_rows = plan.max_rows(m);
+  const int max_rows = plan.max_rows();
 
   // Without Z the gates are not kept: the fused product needs none; the others project the inputs into H[1..T] (a
   // one-block cell, whose step overwrites its projection with h) or into scratch.
@@ -290,26 +298,25 @@ void scan_forward(const ScanForward<Real>& p) {
   if (p.X != nullptr && !fused)
     parallel_gemm(Op::N, Op::T, p.T * m, gn, n_x, Real(1), p.X, n_x, p.Wx, p.ldwx, Real(0), Z, zn);
 
-  Real* panels = scratch.take<Real>(panel_size * panel_sets);
+  Real* panels = scratch.take<Real>(panel_size * plan.panel_sets());
   Real* products = scratch.take<Real>(std::size_t(max_rows) * ld * plan.threads);
-  int* row_of = scratch.take<int>(std::size_t(ld) * panel_sets);
+  int* row_of = scratch.take<int>(std::size_t(ld) * plan.panel_sets());
   const std::size_t gather_size = plan.gather_size(forward_gather_values<Cell>(), max_rows);
   Real* gathers = scratch.take<Real>(gather_size * plan.threads);
   team_run(plan.threads, [&](int tid) {
     const Share s = plan.units(tid);
     const int u0 = int(s.begin), units = int(s.end - s.begin);
-    const Share mine = plan.rows(tid, m);
+    const Share mine = plan.rows(tid);
     const int r0 = int(mine.begin), my_rows = int(mine.end - mine.begin);
     const int padded = Plan::round_up(units, plan.lanes);
     const int panel_count = (G * padded + plan.NR - 1) / plan.NR;
-    Real* B = panels + (plan.by_rows ? 0 : panel_size * tid);
+    Real* B = panels + panel_size * plan.set(tid);
     Real* R = products + std::size_t(max_rows) * ld * tid;
     Real* gather = gathers + gather_size * tid;
     if (packed) {
-      // This thread's panels; by rows, its share of the shared set, which every thread reads after the barrier.
-      const Share packs = plan.by_rows ? share(tid, plan.threads, std::size_t(panel_count)) : Share{0, std::size_t(panel_count)};
+      const Share packs = plan.packs(tid, panel_count);
       const int n0 = int(packs.begin) * plan.NR, n1 = std::min(G * padded, int(packs.end) * plan.NR);
-      int* rows = row_of + (plan.by_rows ? 0 : std::size_t(ld) * tid);
+      int* rows = row_of + std::size_t(ld) * plan.set(tid);
       for (int n = n0; n < n1; ++n) rows[n] = n % padded < units ? (n / padded) * n_a + u0 + n % padded : -1;
       const Operand<Real> W{p.Wh, std::size_t(p.ldwh), n_a, p.Wx, std::size_t(p.ldwx), fused ? n_x : 0};
       if (n0 < n1) pack_rows(B + std::size_t(packs.begin) * K * plan.NR, W, rows + n0, n1 - n0, plan.NR);
@@ -405,20 +412,19 @@ void scan_backward(const ScanBackward<Real>& p) {
 
   {
     Scratch scratch;
-    const int panel_sets = plan.by_rows ? 1 : plan.threads;  // by rows, all threads share one set
-    const std::size_t per_thread = std::size_t(plan.max_rows(m)) * ld;
-    Real* panels = scratch.take<Real>(panel_size * panel_sets);
+    const std::size_t per_thread = std::size_t(plan.max_rows()) * ld;
+    Real* panels = scratch.take<Real>(panel_size * plan.panel_sets());
     Real* carried = scratch.take<Real>(per_thread * plan.threads);
     Real* directs = Cell::direct_state_gradient ? scratch.take<Real>(per_thread * plan.threads) : nullptr;
     Real* resets = Cell::two_phase ? scratch.take<Real>(per_thread * plan.threads) : nullptr;
-    const std::size_t gather_size = plan.gather_size(backward_gather_values<Cell>(), plan.max_rows(m));
+    const std::size_t gather_size = plan.gather_size(backward_gather_values<Cell>(), plan.max_rows());
     Real* gathers = scratch.take<Real>(gather_size * plan.threads);
     team_run(plan.threads, [&](int tid) {
       const Share s = plan.units(tid);
       const int u0 = int(s.begin), units = int(s.end - s.begin);
-      const Share mine = plan.rows(tid, m);
+      const Share mine = plan.rows(tid);
       const int r0 = int(mine.begin), my_rows = int(mine.end - mine.begin);
-      Real* B = panels + (plan.by_rows ? 0 : panel_size * tid);
+      Real* B = panels + panel_size * plan.set(tid);
       Real* D = carried + per_thread * tid;
       Real* E = directs == nullptr ? nullptr : directs + per_thread * tid;
       Real* gather = gathers + gather_size * tid;
@@ -429,8 +435,7 @@ void scan_backward(const ScanBackward<Real>& p) {
       Real* Bn = B + std::size_t(ld) * K;
       const int panel_count = (units + plan.NR - 1) / plan.NR;
       if (packed) {
-        // This thread's panels; by rows, its share of the shared set, which every thread reads after the barrier.
-        const Share packs = plan.by_rows ? share(tid, plan.threads, std::size_t(panel_count)) : Share{0, std::size_t(panel_count)};
+        const Share packs = plan.packs(tid, panel_count);
         const int c0 = int(packs.begin) * plan.NR, c1 = std::min(units, int(packs.end) * plan.NR);
         const std::size_t at = std::size_t(packs.begin) * plan.NR;
         if (c0 < c1) {
