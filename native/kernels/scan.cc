@@ -18,7 +18,8 @@ namespace rnn {
 
 namespace {
 
-// A step's recurrent product below this many multiply-adds per thread is not worth a barrier per step.
+// A step's recurrent product below this many multiply-adds per thread is not worth another thread: a barrier per step
+// split by units, the thread's share of the packing and the call's join split by rows.
 constexpr double kRecurrentMacsPerThread = 1 << 15;
 
 // Below this many units a thread's run of a row is too short for the cells' vector loops (the scalar remainder
