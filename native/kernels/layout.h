@@ -125,29 +125,41 @@ void transpose(Real* dst, std::size_t ldd, const Real* src, std::size_t lds, std
 // Both conversions are, for each example j, a transpose between (n, T) and (T, n) with strides m·T and m·n.
 // Examples are shared among the team's threads.
 
+// dst (T, m, n) time-major  <-  src (n, m, T) notebook layout, for the examples [j0, j1) only, on this thread.
+template <typename Real>
+void to_time_major_rows(Real* dst, const Real* src, std::size_t n, std::size_t m, std::size_t T, std::size_t j0,
+                        std::size_t j1) {
+  for (std::size_t j = j0; j < j1; ++j) transpose(dst + j * n, m * n, src + j * T, m * T, n, T);
+}
+
 // dst (T, m, n) time-major  <-  src (n, m, T) notebook layout.
 template <typename Real>
 void to_time_major(Real* dst, const Real* src, std::size_t n, std::size_t m, std::size_t T) {
-  parallel_for(threads_for(double(n) * m * T, kElementsPerThread), m, [&](std::size_t j0, std::size_t j1) {
-    for (std::size_t j = j0; j < j1; ++j) transpose(dst + j * n, m * n, src + j * T, m * T, n, T);
-  });
+  parallel_for(threads_for(double(n) * m * T, kElementsPerThread), m,
+               [&](std::size_t j0, std::size_t j1) { to_time_major_rows(dst, src, n, m, T, j0, j1); });
 }
 
-// dst (n, m, T) notebook layout  <-  src (T, m, n) time-major. A result: streamed from kStreamBytes on.
+// dst (n, m, T) notebook layout  <-  src (T, m, n) time-major, for the examples [j0, j1) only, on this thread. A
+// result: streamed when the whole of it is kStreamBytes or more, fenced before returning.
 template <typename Real>
-void from_time_major(Real* dst, const Real* src, std::size_t n, std::size_t m, std::size_t T) {
-  const bool stream = n * m * T * sizeof(Real) >= kStreamBytes;
-  const auto examples = [&](auto streamed, std::size_t j0, std::size_t j1) {
+void from_time_major_rows(Real* dst, const Real* src, std::size_t n, std::size_t m, std::size_t T, std::size_t j0,
+                          std::size_t j1) {
+  const auto examples = [&](auto streamed) {
     for (std::size_t j = j0; j < j1; ++j) transpose<decltype(streamed)::value>(dst + j * T, m * T, src + j * n, m * n, T, n);
   };
-  parallel_for(threads_for(double(n) * m * T, kElementsPerThread), m, [&](std::size_t j0, std::size_t j1) {
-    if (stream) {
-      examples(std::true_type{}, j0, j1);
-      stream_fence();
-    } else {
-      examples(std::false_type{}, j0, j1);
-    }
-  });
+  if (n * m * T * sizeof(Real) >= kStreamBytes) {
+    examples(std::true_type{});
+    stream_fence();
+  } else {
+    examples(std::false_type{});
+  }
+}
+
+// dst (n, m, T) notebook layout  <-  src (T, m, n) time-major.
+template <typename Real>
+void from_time_major(Real* dst, const Real* src, std::size_t n, std::size_t m, std::size_t T) {
+  parallel_for(threads_for(double(n) * m * T, kElementsPerThread), m,
+               [&](std::size_t j0, std::size_t j1) { from_time_major_rows(dst, src, n, m, T, j0, j1); });
 }
 
 // out (cols) = sum over the rows of a (rows, cols): the batch-and-time sum that gives a bias gradient. Columns are

@@ -16,16 +16,23 @@ template <typename Real>
 void lstm_forward(const LstmForward<Real>& p) {
   const int n_a = p.n_a, n_x = p.n_x, m = p.m, ldw = p.n_a + p.n_x;
   const std::size_t step = std::size_t(m) * n_a;
-  to_time_major(p.X, p.x, n_x, m, p.T);
-  to_time_major(p.H, p.a0, n_a, m, 1);
-  if (p.c0 != nullptr) {
-    to_time_major(p.C, p.c0, n_a, m, 1);
-  } else {
-    std::fill(p.C, p.C + step, Real(0));
-  }
-  scan_forward<LstmCell>(ScanForward<Real>{p.G, p.H, p.C, p.X, p.W + n_a, p.W, p.b, ldw, ldw, n_x, n_a, m, p.T});
-  from_time_major(p.a, p.H + step, n_a, m, p.T);
-  from_time_major(p.c, p.C + step, n_a, m, p.T);
+  const RowHook inputs = [&](std::size_t j0, std::size_t j1) {
+    to_time_major_rows(p.X, p.x, n_x, m, p.T, j0, j1);
+    to_time_major_rows(p.H, p.a0, n_a, m, 1, j0, j1);
+    if (p.c0 != nullptr) {
+      to_time_major_rows(p.C, p.c0, n_a, m, 1, j0, j1);
+    } else {
+      std::fill(p.C + j0 * n_a, p.C + j1 * n_a, Real(0));
+    }
+  };
+  const RowHook results = [&](std::size_t j0, std::size_t j1) {
+    from_time_major_rows(p.a, p.H + step, n_a, m, p.T, j0, j1);
+    from_time_major_rows(p.c, p.C + step, n_a, m, p.T, j0, j1);
+  };
+  ScanForward<Real> scan{p.G, p.H, p.C, p.X, p.W + n_a, p.W, p.b, ldw, ldw, n_x, n_a, m, p.T};
+  scan.before = &inputs;
+  scan.after = &results;
+  scan_forward<LstmCell>(scan);
   if (p.Wy != nullptr) predict(p.y, p.H + step, p.Wy, p.by, n_a, p.n_y, m, p.T);
 }
 

@@ -16,10 +16,15 @@ void rnn_forward(const RnnForward<Real>& p) {
   const int n_a = p.n_a, m = p.m;
   const std::size_t step = std::size_t(m) * n_a;
   Real* states = p.H + step;  // H[1..T] (T·m, n_a): the RNN's activated gate is its state, so Z is H[1..T]
-  to_time_major(p.X, p.x, p.n_x, m, p.T);
-  to_time_major(p.H, p.a0, n_a, m, 1);
-  scan_forward<RnnCell>(ScanForward<Real>{states, p.H, nullptr, p.X, p.Wax, p.Waa, p.ba, p.n_x, n_a, p.n_x, n_a, m, p.T});
-  from_time_major(p.a, states, n_a, m, p.T);
+  const RowHook inputs = [&](std::size_t j0, std::size_t j1) {
+    to_time_major_rows(p.X, p.x, p.n_x, m, p.T, j0, j1);
+    to_time_major_rows(p.H, p.a0, n_a, m, 1, j0, j1);
+  };
+  const RowHook results = [&](std::size_t j0, std::size_t j1) { from_time_major_rows(p.a, states, n_a, m, p.T, j0, j1); };
+  ScanForward<Real> scan{states, p.H, nullptr, p.X, p.Wax, p.Waa, p.ba, p.n_x, n_a, p.n_x, n_a, m, p.T};
+  scan.before = &inputs;
+  scan.after = &results;
+  scan_forward<RnnCell>(scan);
   if (p.Wya != nullptr) predict(p.y, states, p.Wya, p.by, n_a, p.n_y, m, p.T);
 }
 

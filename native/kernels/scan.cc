@@ -285,6 +285,12 @@ void scan_forward(const ScanForward<Real>& p) {
   const int ld = plan.forward_ld();
   const std::size_t panel_size = packed ? std::size_t(ld) * K : 0;
   const int max_rows = plan.max_rows();
+  // The row hooks run inside the job, each thread on its own rows, when no thread reads another's inputs.
+  const bool own_rows = plan.by_rows && fused;
+  const auto share_rows = [&](const RowHook* hook) {
+    if (hook != nullptr) parallel_for(threads_for(double(m) * p.T * std::max(n_a, n_x), kElementsPerThread), m, *hook);
+  };
+  if (!own_rows) share_rows(p.before);
 
   // Without Z the gates are not kept: the fused product needs none; the others project the inputs into H[1..T] (a
   // one-block cell, whose step overwrites its projection with h) or into scratch.
@@ -314,6 +320,7 @@ void scan_forward(const ScanForward<Real>& p) {
     Real* B = panels + panel_size * plan.set(tid);
     Real* R = products + std::size_t(max_rows) * ld * tid;
     Real* gather = gathers + gather_size * tid;
+    if (own_rows && p.before != nullptr) (*p.before)(std::size_t(r0), std::size_t(r0 + my_rows));
     if (packed) {
       const Share packs = plan.packs(tid, panel_count);
       const int n0 = int(packs.begin) * plan.NR, n1 = std::min(G * padded, int(packs.end) * plan.NR);
@@ -397,7 +404,9 @@ void scan_forward(const ScanForward<Real>& p) {
       }
       if (!plan.by_rows) team_barrier();
     }
+    if (own_rows && p.after != nullptr) (*p.after)(std::size_t(r0), std::size_t(r0 + my_rows));
   });
+  if (!own_rows) share_rows(p.after);
 }
 
 template <typename Cell, typename Real>

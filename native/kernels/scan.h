@@ -7,8 +7,13 @@
 // (m, B·n_a) with block k of example i at columns [k·n_a, (k+1)·n_a) of row i.
 #pragma once
 #include <cstddef>
+#include <functional>
 
 namespace rnn {
+
+// Work a caller has on the examples [j0, j1) of every step around a scan: the notebook functions' layout
+// conversions into X, H[0], C[0] and out of H[1..T], C[1..T].
+using RowHook = std::function<void(std::size_t j0, std::size_t j1)>;
 
 // Shapes: Z (T, m, B·n_a); H, C (T + 1, m, n_a) with H[0], C[0] the initial states (C null for a cell without a
 // cell state); X (T, m, n_x), or null when Z already holds the input projection (the character model gathers it);
@@ -36,6 +41,13 @@ struct ScanForward {
   int n_x, n_a, m, T;
   const int* active = nullptr;
   bool zero_finished = true;
+  // before: fills the inputs (X, H[0], C[0]) of its rows, which nothing reads earlier; after: reads what the scan
+  // wrote of its rows. Where the team splits by rows and each thread reads only its own rows' inputs (the fused
+  // product), every thread runs them on its own rows inside the scan's job: no more hand-offs, and the rows' states
+  // are still in that thread's caches. Elsewhere the rows are shared among the team before the first step and after
+  // the last. Null: nothing to do.
+  const RowHook* before = nullptr;
+  const RowHook* after = nullptr;
 };
 
 // Shapes: dH (Tb, m, n_a), Tb ≤ T, the upstream gradient of H[1..Tb]; Z, H, C, X, Wx, Wh as the forward pass read
