@@ -153,14 +153,17 @@ constexpr std::size_t forward_gather_values() { return 2 * std::size_t(Cell::blo
 template <typename Cell>
 constexpr std::size_t backward_gather_values() { return 2 * std::size_t(Cell::blocks) + 7; }
 
-// dst[i·units + u] = src[i·ld + u] over m rows (gather), or the reverse (scatter).
+// dst[i·units + u] = src[i·ld + u] over m rows (gather), or the reverse (scatter). Element loops, not a copy per
+// row: runs are under kGatherBelowUnits long, where a library call per row costs more than the run.
 template <typename Real>
-inline void gather_rows(Real* dst, const Real* src, std::size_t ld, int m, int units) {
-  for (int i = 0; i < m; ++i) std::copy(src + i * ld, src + i * ld + units, dst + std::size_t(i) * units);
+RNN_INLINE void gather_rows(Real* __restrict dst, const Real* __restrict src, std::size_t ld, int m, int units) {
+  for (int i = 0; i < m; ++i)
+    for (int u = 0; u < units; ++u) dst[std::size_t(i) * units + u] = src[i * ld + u];
 }
 template <typename Real>
-inline void scatter_rows(Real* dst, std::size_t ld, const Real* src, int m, int units) {
-  for (int i = 0; i < m; ++i) std::copy(src + std::size_t(i) * units, src + std::size_t(i + 1) * units, dst + i * ld);
+RNN_INLINE void scatter_rows(Real* __restrict dst, std::size_t ld, const Real* __restrict src, int m, int units) {
+  for (int i = 0; i < m; ++i)
+    for (int u = 0; u < units; ++u) dst[i * ld + u] = src[std::size_t(i) * units + u];
 }
 
 // Shapes: one step, rows 0..m-1, this thread's units [u0, u0 + units). Z, the step's (m, blocks·n_a) gates, holding
